@@ -1,0 +1,42 @@
+# The two setup commands of the README (`make demo`, `make test`) need only Python 3.11+
+# and the package registry: every target installs what it needs into .venv first.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help install test lint format demo bench bench-large clean
+
+help:
+	@echo "make demo    crawl two papers of the mock e-paper site into data/demo.sqlite3 and query it"
+	@echo "make test    run the whole test suite (PostgreSQL tests need EPAPER_TEST_POSTGRES_URL)"
+	@echo "make lint    ruff and mypy (strict on crawler/)"
+	@echo "make format  apply ruff's formatting"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lint,bench]"
+	@touch $@
+
+install: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check crawler tests migrations
+	$(BIN)/ruff format --check crawler tests migrations
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format crawler tests migrations
+	$(BIN)/ruff check --fix crawler tests migrations
+
+demo: $(STAMP)
+	$(BIN)/python -m crawler.demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data/demo.sqlite3*

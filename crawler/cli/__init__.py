@@ -1,0 +1,82 @@
+"""The ``epaper`` command: a thin layer over the library, one module per command group.
+
+Each command module exposes ``register(subparsers)``, which adds its parser and sets
+``func`` on it; ``func(args)`` returns the process exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from crawler import __version__
+from crawler.errors import EpaperError
+
+#: Command modules, in the order ``epaper --help`` lists them.
+COMMAND_MODULES = (
+    "crawler.cli.db",
+    "crawler.cli.mocksite",
+    "crawler.cli.eval",
+)
+
+EPILOG = """\
+examples:
+  epaper db upgrade                      create or upgrade the archive schema
+  epaper db status                       show the schema version of the database
+  epaper mocksite serve --port 8000      serve the mock e-paper site on 127.0.0.1
+  epaper crawl lzcb --since 2021-10-01 --until 2021-10-31
+
+The database is EPAPER_DATABASE_URL (default sqlite:///data/epaper.sqlite3).
+Every setting and command is documented in docs/.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="epaper",
+        description="Archive Chinese digital newspapers (数字报) into a relational database.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real import error inside an existing module
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=(logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)],
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(func(args))
+    except EpaperError as exc:
+        print(f"epaper: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("epaper: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

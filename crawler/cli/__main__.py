@@ -1,0 +1,9 @@
+"""``python -m crawler.cli``."""
+
+from __future__ import annotations
+
+import sys
+
+from crawler.cli import main
+
+sys.exit(main())

@@ -1,0 +1,77 @@
+"""``epaper db``: create, upgrade and inspect the archive database schema."""
+
+from __future__ import annotations
+
+import argparse
+
+from crawler.config import database_url, load_settings
+from crawler.db.engine import make_engine, redact
+from crawler.db.migrate import alembic_config, schema_state, upgrade
+
+DB_EPILOG = """\
+examples:
+  epaper db upgrade
+  EPAPER_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/epaper epaper db upgrade
+  epaper db status --database sqlite:///data/demo.sqlite3
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "db",
+        help="create, upgrade or inspect the database schema",
+        description="Create, upgrade or inspect the archive's database schema (Alembic).",
+        epilog=DB_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(title="db commands", metavar="COMMAND", required=True)
+
+    up = commands.add_parser(
+        "upgrade",
+        help="create the schema, or upgrade it to this version's",
+        description="Create the schema in an empty database, or upgrade an older one.",
+    )
+    _add_database_option(up)
+    up.set_defaults(func=run_upgrade)
+
+    status = commands.add_parser(
+        "status",
+        help="show the database's schema revision and this version's",
+        description="Show the database's schema revision and whether it is current.",
+    )
+    _add_database_option(status)
+    status.set_defaults(func=run_status)
+
+
+def _add_database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: EPAPER_DATABASE_URL, sqlite:///data/epaper.sqlite3)",
+    )
+
+
+def _url(args: argparse.Namespace) -> str:
+    return str(args.database) if args.database else database_url(load_settings())
+
+
+def run_upgrade(args: argparse.Namespace) -> int:
+    url = _url(args)
+    before = upgrade(url)
+    if before.is_current:
+        print(f"{redact(url)}: schema already at {before.head}")
+    else:
+        print(f"{redact(url)}: schema upgraded from {before.current or 'empty'} to {before.head}")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    url = _url(args)
+    engine = make_engine(url)
+    try:
+        state = schema_state(engine, alembic_config(url))
+    finally:
+        engine.dispose()
+    verdict = "current" if state.is_current else "needs `epaper db upgrade`"
+    print(f"{redact(url)}: schema {state.current or 'empty'}, code {state.head} ({verdict})")
+    return 0 if state.is_current else 1

@@ -1,0 +1,1 @@
+"""The database layer: schema, engine, migrations and every query the project runs."""

@@ -1,0 +1,67 @@
+"""Engines for the archive database: SQLite tuned for a crawler, PostgreSQL through psycopg 3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from crawler.errors import ConfigurationError
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
+
+    The folder of a SQLite file is created when missing.
+
+    >>> engine = make_engine("sqlite://")
+    >>> with engine.connect() as conn:
+    ...     conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    1
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        msg = f"EPAPER_DATABASE_URL is not a database URL: {url!r}"
+        raise ConfigurationError(msg) from exc
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, **kwargs)
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        msg = f"use the psycopg 3 driver: postgresql+psycopg://... (got {parsed.drivername!r})"
+        raise ConfigurationError(msg)
+    return create_engine(parsed, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # WAL lets analysts read while a crawl writes; NORMAL sync is durable in WAL mode
+        # across process crashes (only an OS crash can lose the last transactions).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+    finally:
+        cursor.close()
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, for messages and logs.
+
+    >>> redact("postgresql+psycopg://u:secret@localhost/db")
+    'postgresql+psycopg://u:***@localhost/db'
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"

@@ -1,0 +1,105 @@
+"""Schema versions: upgrade a database to the code's Alembic head, refuse one that is newer."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from crawler.db.engine import make_engine, redact
+from crawler.errors import SchemaError
+
+logger = logging.getLogger(__name__)
+
+#: The Alembic environment lives at the top of the repository (``migrations/``).
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    """Where a database stands against the code's migrations."""
+
+    current: str | None  # None: no schema yet (empty database)
+    head: str
+
+    @property
+    def is_current(self) -> bool:
+        return self.current == self.head
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration for ``url`` that needs no ini file."""
+    if not (MIGRATIONS_DIR / "env.py").is_file():
+        msg = f"the migrations folder is missing: {MIGRATIONS_DIR} (install from a checkout)"
+        raise SchemaError(msg)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["url"] = url
+    return config
+
+
+def schema_state(engine: Engine, config: Config) -> SchemaState:
+    """The database's current revision and the code's head; raises when it cannot be used."""
+    script = ScriptDirectory.from_config(config)
+    heads = script.get_heads()
+    if len(heads) != 1:
+        msg = f"the migrations have {len(heads)} heads ({', '.join(heads)}); merge them"
+        raise SchemaError(msg)
+    with engine.connect() as conn:
+        currents = MigrationContext.configure(conn).get_current_heads()
+    if len(currents) > 1:
+        msg = f"the database has several schema revisions: {', '.join(currents)}"
+        raise SchemaError(msg)
+    current = currents[0] if currents else None
+    if current is not None and _unknown(script, current):
+        msg = (
+            f"the database {redact(str(engine.url))} is at schema revision {current}, which this "
+            f"version of epaper-archive does not know (its newest is {heads[0]}): the database "
+            "was written by a newer version; upgrade epaper-archive instead"
+        )
+        raise SchemaError(msg)
+    return SchemaState(current=current, head=heads[0])
+
+
+def _unknown(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is None
+    except Exception:  # noqa: BLE001 - alembic raises several types for an unknown id
+        return True
+
+
+def upgrade(url: str, revision: str = "head") -> SchemaState:
+    """Upgrade the database at ``url`` to ``revision``; returns the state before."""
+    config = alembic_config(url)
+    engine = make_engine(url)
+    try:
+        before = schema_state(engine, config)
+        if before.current != before.head or revision != "head":
+            with engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+        return before
+    finally:
+        engine.dispose()
+
+
+def ensure_schema(url: str) -> SchemaState:
+    """Make the database usable by this code: upgrade an empty or older one and say so.
+
+    Every command that writes calls this first.
+    """
+    before = upgrade(url)
+    if not before.is_current:
+        logger.warning(
+            "upgraded the schema of %s from %s to %s",
+            redact(url),
+            before.current or "empty",
+            before.head,
+        )
+    return before

@@ -1,0 +1,298 @@
+"""Writes to the archive: idempotent upserts on natural keys, and article change tracking.
+
+Every function takes an open :class:`~sqlalchemy.Connection` inside the caller's
+transaction, so a batch of items is stored atomically or not at all. The same SQL
+runs on SQLite and PostgreSQL (``INSERT ... ON CONFLICT``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crawler.db.models import (
+    Article,
+    ArticleAuthor,
+    ArticleImage,
+    ArticleVersion,
+    Issue,
+    Page,
+    Paper,
+)
+from crawler.items import Article as ArticleItem
+from crawler.items import to_jsonable
+
+PAPERS = cast(Table, Paper.__table__)
+ISSUES = cast(Table, Issue.__table__)
+PAGES = cast(Table, Page.__table__)
+ARTICLES = cast(Table, Article.__table__)
+AUTHORS = cast(Table, ArticleAuthor.__table__)
+IMAGES = cast(Table, ArticleImage.__table__)
+VERSIONS = cast(Table, ArticleVersion.__table__)
+
+
+class Outcome(enum.StrEnum):
+    """What storing an article did."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    """The dialect's INSERT, which has ``on_conflict_do_update``."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(table)
+    msg = f"unsupported database {conn.dialect.name!r}: use SQLite or PostgreSQL"
+    raise NotImplementedError(msg)
+
+
+def _upsert(
+    conn: Connection,
+    table: Table,
+    keys: tuple[str, ...],
+    values: dict[str, Any],
+    keep: tuple[str, ...] = (),
+) -> int:
+    """Insert ``values`` or update the row with the same ``keys``; return its id.
+
+    Columns named in ``keep`` are written on insert only (e.g. ``first_crawled_at``).
+    """
+    stmt = _insert(conn, table).values(**values)
+    changes = {k: stmt.excluded[k] for k in values if k not in keys and k not in keep}
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
+    return int(conn.execute(stmt.returning(table.c.id)).scalar_one())
+
+
+def upsert_paper(conn: Connection, *, slug: str, name: str, family: str, home_url: str) -> int:
+    """The id of the paper ``slug``, created or refreshed from the registry."""
+    values = {"slug": slug, "name": name, "family": family, "home_url": home_url}
+    return _upsert(conn, PAPERS, ("slug",), values)
+
+
+def upsert_issue(
+    conn: Connection,
+    *,
+    paper_id: int,
+    date: dt.date,
+    url: str,
+    status: str,
+    crawled_at: dt.datetime,
+    edition: str = "",
+    expected_page_count: int | None = None,
+) -> int:
+    """The id of the issue (paper, date, edition), created or updated."""
+    values = {
+        "paper_id": paper_id,
+        "date": date,
+        "edition": edition,
+        "url": url,
+        "status": status,
+        "expected_page_count": expected_page_count,
+        "first_crawled_at": crawled_at,
+        "last_crawled_at": crawled_at,
+    }
+    return _upsert(
+        conn,
+        ISSUES,
+        ("paper_id", "date", "edition"),
+        values,
+        keep=("first_crawled_at",),
+    )
+
+
+def upsert_page(
+    conn: Connection,
+    *,
+    issue_id: int,
+    order: int,
+    number: str,
+    url: str,
+    name: str | None = None,
+    pdf_url: str | None = None,
+    image_url: str | None = None,
+    expected_article_count: int | None = None,
+) -> int:
+    """The id of the page (issue, number), created or updated."""
+    values = {
+        "issue_id": issue_id,
+        "order": order,
+        "number": number,
+        "name": name,
+        "url": url,
+        "pdf_url": pdf_url,
+        "image_url": image_url,
+        "expected_article_count": expected_article_count,
+    }
+    return _upsert(conn, PAGES, ("issue_id", "number"), values)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """An extracted article with where it was found, ready to store."""
+
+    paper_id: int
+    issue_id: int
+    date: dt.date
+    article: ArticleItem
+    page_id: int | None = None
+    order: int | None = None
+    source_id: str | None = None
+    duplicate_of_id: int | None = None
+
+
+def content_hash(article: ArticleItem) -> str:
+    """A digest of everything a reader sees in an article; a change means a new version.
+
+    >>> a = ArticleItem(url="u", title="标题", paragraphs=("正文。",))
+    >>> same = ArticleItem(url="other", title="标题", paragraphs=("正文。",))
+    >>> content_hash(a) == content_hash(same)
+    True
+    >>> content_hash(a) == content_hash(ArticleItem(url="u", title="标题", paragraphs=("改正。",)))
+    False
+    """
+    visible = {
+        "kicker": article.kicker,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "byline": article.byline,
+        "authors": to_jsonable(article.authors),
+        "dateline": to_jsonable(article.dateline),
+        "paragraphs": list(article.paragraphs),
+        "images": to_jsonable(article.images),
+    }
+    encoded = json.dumps(visible, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _article_values(record: ArticleRecord, digest: str) -> dict[str, Any]:
+    item = record.article
+    body = item.body
+    return {
+        "paper_id": record.paper_id,
+        "issue_id": record.issue_id,
+        "page_id": record.page_id,
+        "date": record.date,
+        "order": record.order,
+        "source_id": record.source_id,
+        "url": item.url,
+        "kicker": item.kicker,
+        "title": item.title,
+        "subtitle": item.subtitle,
+        "byline": item.byline,
+        "dateline": item.dateline.text if item.dateline else None,
+        "dateline_place": item.dateline.place if item.dateline else None,
+        "body": body,
+        "char_count": len(body.replace("\n", "")),
+        "content_hash": digest,
+        "duplicate_of_id": record.duplicate_of_id,
+    }
+
+
+def store_article(
+    conn: Connection, record: ArticleRecord, seen_at: dt.datetime
+) -> tuple[int, Outcome]:
+    """Insert a new article, update a changed one (keeping its old text as a version),
+    or only mark an unchanged one as seen. Returns the article id and what was done."""
+    table = ARTICLES
+    digest = content_hash(record.article)
+    existing = conn.execute(
+        select(
+            table.c.id,
+            table.c.content_hash,
+            table.c.kicker,
+            table.c.title,
+            table.c.subtitle,
+            table.c.byline,
+            table.c.body,
+            table.c.last_changed_at,
+        ).where(table.c.paper_id == record.paper_id, table.c.url == record.article.url)
+    ).one_or_none()
+    values = _article_values(record, digest)
+
+    if existing is None:
+        stamps = {"first_seen_at": seen_at, "last_seen_at": seen_at, "last_changed_at": seen_at}
+        article_id = int(
+            conn.execute(
+                table.insert().values(**values, **stamps).returning(table.c.id)
+            ).scalar_one()
+        )
+        _write_parts(conn, article_id, record.article)
+        return article_id, Outcome.NEW
+
+    article_id = int(existing.id)
+    if existing.content_hash == digest:
+        conn.execute(
+            update(table)
+            .where(table.c.id == article_id)
+            .values(
+                last_seen_at=seen_at,
+                page_id=values["page_id"],
+                order=values["order"],
+                duplicate_of_id=values["duplicate_of_id"],
+            )
+        )
+        return article_id, Outcome.UNCHANGED
+
+    versions = VERSIONS
+    count = conn.execute(
+        select(versions.c.version)
+        .where(versions.c.article_id == article_id)
+        .order_by(versions.c.version.desc())
+        .limit(1)
+    ).scalar()
+    conn.execute(
+        versions.insert().values(
+            article_id=article_id,
+            version=(count or 0) + 1,
+            kicker=existing.kicker,
+            title=existing.title,
+            subtitle=existing.subtitle,
+            byline=existing.byline,
+            body=existing.body,
+            content_hash=existing.content_hash,
+            seen_from=existing.last_changed_at,
+            replaced_at=seen_at,
+        )
+    )
+    conn.execute(
+        update(table)
+        .where(table.c.id == article_id)
+        .values(**values, last_seen_at=seen_at, last_changed_at=seen_at)
+    )
+    _write_parts(conn, article_id, record.article, replace=True)
+    return article_id, Outcome.CHANGED
+
+
+def _write_parts(
+    conn: Connection, article_id: int, item: ArticleItem, *, replace: bool = False
+) -> None:
+    authors, images = AUTHORS, IMAGES
+    if replace:
+        conn.execute(delete(authors).where(authors.c.article_id == article_id))
+        conn.execute(delete(images).where(images.c.article_id == article_id))
+    if item.authors:
+        conn.execute(
+            authors.insert(),
+            [
+                {"article_id": article_id, "position": i, "name": a.name, "role": a.role}
+                for i, a in enumerate(item.authors, 1)
+            ],
+        )
+    if item.images:
+        conn.execute(
+            images.insert(),
+            [
+                {"article_id": article_id, "position": i, "url": im.url, "caption": im.caption}
+                for i, im in enumerate(item.images, 1)
+            ],
+        )

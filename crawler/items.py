@@ -1,0 +1,166 @@
+"""The data every layer shares: what extraction returns, what the mock site's ground truth
+lists, and what the storage pipeline turns into rows.
+
+All are frozen dataclasses of plain values (str, int, date, tuples), so they compare
+field by field, hash, and serialise to JSON with :func:`to_jsonable`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+# ---------------------------------------------------------------------------------------
+# Parts
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """One person or agency in a byline.
+
+    ``role`` is one of :data:`ROLES`; an agency (新华社, 中新社) has role ``通讯社``
+    and its name as ``name``.
+    """
+
+    name: str
+    role: str
+
+
+#: Roles a byline can give, normalised (本报记者 → 记者, 摄 → 摄影, …).
+ROLES = ("记者", "特约记者", "通讯员", "实习生", "摄影", "编辑", "通讯社", "作者")
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """An article image: absolute URL and its caption as printed (cleaned), if any."""
+
+    url: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """The dateline that opens a lede: ``淄博10月19日讯`` → place 淄博, month 10, day 19.
+
+    ``agency`` is set for wire copy (``新华社北京10月19日电`` → agency 新华社, place 北京).
+    ``text`` is the dateline as printed, without the trailing 讯/电.
+    """
+
+    text: str
+    place: str | None
+    month: int | None
+    day: int | None
+    agency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Continuation:
+    """A pointer to the rest of an article: 下转第X版 / 参见第X版 or a ``content_N_2`` part."""
+
+    kind: str  # "page" (another page of the issue) or "part" (next part of the same article)
+    page_number: str | None
+    url: str | None
+
+
+# ---------------------------------------------------------------------------------------
+# What extraction returns, one type per kind of document
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """A page (版) as listed by an issue's page list (版面导航)."""
+
+    order: int  # 1-based position in the page list
+    number: str  # as printed: "05", "A01"
+    name: str | None  # "淄博", "要闻"; None when the site prints none
+    url: str  # absolute, canonical
+    pdf_url: str | None = None
+    image_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IssueIndex:
+    """An issue's index page: its date, its page list, and 上一期/下一期."""
+
+    date: dt.date
+    pages: tuple[PageRef, ...]
+    prev_issue_url: str | None = None
+    next_issue_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """A link from a page to an article (title list or image hotspot)."""
+
+    url: str  # absolute, canonical (query string such as ``?div=-1`` stripped)
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    """A page (版): its label, its articles in reading order, and its files."""
+
+    number: str | None
+    name: str | None
+    articles: tuple[ArticleRef, ...]
+    pdf_url: str | None = None
+    image_url: str | None = None
+    pages: tuple[PageRef, ...] = ()  # the issue's page list when the page prints it
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A clean article, as extraction returns it and the ground truth lists it."""
+
+    url: str  # absolute, canonical
+    title: str
+    kicker: str | None = None  # 引题
+    subtitle: str | None = None  # 副题
+    byline: str | None = None  # as printed (cleaned of whitespace), e.g. "本报记者 张三 李四"
+    authors: tuple[Author, ...] = ()
+    dateline: Dateline | None = None
+    paragraphs: tuple[str, ...] = ()  # body, subheads kept as their own paragraphs
+    images: tuple[Image, ...] = ()
+    prev_url: str | None = None  # 上一篇
+    next_url: str | None = None  # 下一篇
+    continuations: tuple[Continuation, ...] = ()
+    page_number: str | None = None  # as the article page prints it
+    page_name: str | None = None
+    date: dt.date | None = None  # as the article page prints it
+
+    @property
+    def body(self) -> str:
+        """The body as stored: paragraphs joined by a newline.
+
+        >>> Article(url="u", title="t", paragraphs=("甲。", "乙。")).body
+        '甲。\\n乙。'
+        """
+        return "\n".join(self.paragraphs)
+
+
+# ---------------------------------------------------------------------------------------
+# Serialisation
+# ---------------------------------------------------------------------------------------
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON-ready data from items: dates as ISO strings, tuples as lists.
+
+    >>> to_jsonable(Author(name="张三", role="记者"))
+    {'name': '张三', 'role': '记者'}
+    >>> to_jsonable({"d": dt.date(2021, 10, 20), "t": (1, 2)})
+    {'d': '2021-10-20', 't': [1, 2]}
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return value

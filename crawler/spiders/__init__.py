@@ -1,0 +1,1 @@
+"""Scrapy spiders: they navigate only; extraction lives in :mod:`crawler.extract`."""

@@ -1,0 +1,52 @@
+"""The docs follow the code: every setting, command, table and column is documented."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import build_parser
+from crawler.config import setting_names
+from crawler.db.models import Base
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def _all_docs() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.md")))
+
+
+@pytest.mark.parametrize("name", setting_names())
+def test_every_setting_is_documented_in_configuration(name: str) -> None:
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    assert f"`{name}`" in text, f"{name} is missing from docs/configuration.md"
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str = "epaper") -> list[str]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append(f"{prefix} {name}")
+                found.extend(_commands(sub, f"{prefix} {name}"))
+    return found
+
+
+@pytest.mark.parametrize("command", _commands(build_parser()))
+def test_every_command_is_documented(command: str) -> None:
+    assert re.search(rf"`{re.escape(command)}( |`)", _all_docs()), f"`{command}` is not in docs/"
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [(t.name, c.name) for t in Base.metadata.sorted_tables for c in t.columns],
+)
+def test_every_column_is_documented_in_the_data_model(table: str, column: str) -> None:
+    text = (DOCS / "data-model.md").read_text(encoding="utf-8")
+    section = text.split(f"## `{table}`", 1)
+    assert len(section) == 2, f"table {table} has no section in docs/data-model.md"
+    body = section[1].split("\n## ", 1)[0]
+    assert f"`{column}`" in body, f"{table}.{column} is not documented"
