@@ -164,3 +164,64 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_jsonable(v) for k, v in value.items()}
     return value
+
+
+# ---------------------------------------------------------------------------------------
+# What the spider yields to the storage pipeline
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IssueItem:
+    """An issue found: its index page and page count."""
+
+    paper: str  # registry slug
+    date: dt.date
+    url: str
+    page_count: int
+    edition: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PageItem:
+    """A page of an issue, with the number of distinct articles it links to."""
+
+    paper: str
+    date: dt.date
+    page: PageRef
+    article_count: int
+    edition: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleItem:
+    """An article extracted from its page, with where it was found."""
+
+    paper: str
+    date: dt.date
+    article: Article
+    page_number: str | None = None  # the page (版) that links to it
+    order: int | None = None  # position on that page, 1-based
+    source_id: str | None = None
+    edition: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchFailure:
+    """A URL of an issue that could not be fetched or parsed, and why."""
+
+    url: str
+    reason: str  # short and stable: "http 404", "timeout", "truncated", "parse: no title", ...
+    kind: str = "article"  # "issue", "page" or "article"
+
+
+@dataclass(frozen=True, slots=True)
+class IssueOutcome:
+    """The end of an issue's crawl: complete when nothing failed, else partial."""
+
+    paper: str
+    date: dt.date
+    status: str  # "complete" | "partial" | "missing"
+    failures: tuple[FetchFailure, ...] = ()
+    url: str | None = None
+    edition: str = ""

@@ -244,6 +244,22 @@ class ArticleVersion(Base):
     article: Mapped[Article] = relationship(back_populates="versions")
 
 
+class FetchFailure(Base):
+    """A URL of a partial issue that could not be fetched or parsed; cleared when it succeeds."""
+
+    __tablename__ = "fetch_failures"
+    __table_args__ = (UniqueConstraint("issue_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(16))  # issue, page or article
+    reason: Mapped[str] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    first_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class CrawlRun(Base):
     """One run of the crawler: its mode, arguments, outcome and per-paper counters."""
 

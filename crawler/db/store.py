@@ -22,6 +22,7 @@ from crawler.db.models import (
     ArticleAuthor,
     ArticleImage,
     ArticleVersion,
+    FetchFailure,
     Issue,
     Page,
     Paper,
@@ -36,6 +37,7 @@ ARTICLES = cast(Table, Article.__table__)
 AUTHORS = cast(Table, ArticleAuthor.__table__)
 IMAGES = cast(Table, ArticleImage.__table__)
 VERSIONS = cast(Table, ArticleVersion.__table__)
+FAILURES = cast(Table, FetchFailure.__table__)
 
 
 class Outcome(enum.StrEnum):
@@ -296,3 +298,43 @@ def _write_parts(
                 for i, im in enumerate(item.images, 1)
             ],
         )
+
+
+def record_issue_outcome(
+    conn: Connection,
+    issue_id: int,
+    status: str,
+    failures: list[tuple[str, str, str]],
+    at: dt.datetime,
+) -> None:
+    """Set an issue's status and replace its failures with ``(url, kind, reason)`` triples.
+
+    A URL that failed before keeps its first failure time and counts one more attempt.
+    """
+    conn.execute(
+        update(ISSUES).where(ISSUES.c.id == issue_id).values(status=status, last_crawled_at=at)
+    )
+    urls = [url for url, _, _ in failures]
+    conn.execute(
+        delete(FAILURES).where(FAILURES.c.issue_id == issue_id, FAILURES.c.url.not_in(urls))
+    )
+    for url, kind, reason in failures:
+        stmt = _insert(conn, FAILURES).values(
+            issue_id=issue_id,
+            url=url,
+            kind=kind,
+            reason=reason[:200],
+            attempts=1,
+            first_failed_at=at,
+            last_failed_at=at,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["issue_id", "url"],
+            set_={
+                "kind": stmt.excluded.kind,
+                "reason": stmt.excluded.reason,
+                "attempts": FAILURES.c.attempts + 1,
+                "last_failed_at": stmt.excluded.last_failed_at,
+            },
+        )
+        conn.execute(stmt)
