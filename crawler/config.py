@@ -69,7 +69,17 @@ def load_settings(
     settings.update(env_overrides(environ), priority=ENV_PRIORITY)
     if overrides:
         settings.update(dict(overrides), priority="cmdline")
+    apply_profile(settings)
     return settings
+
+
+def apply_profile(settings: Settings) -> None:
+    """Apply the overrides of ``EPAPER_PROFILE`` below any explicit setting."""
+    from crawler.profiles import PROFILE_PRIORITY, profile_settings
+
+    settings.update(
+        dict(profile_settings(str(settings.get("EPAPER_PROFILE") or ""))), priority=PROFILE_PRIORITY
+    )
 
 
 def database_url(settings: Settings | None = None) -> str:
@@ -87,3 +97,4 @@ class EnvironmentAddon:
 
     def update_settings(self, settings: Settings) -> None:
         settings.update(env_overrides(), priority=ENV_PRIORITY)
+        apply_profile(settings)

@@ -25,7 +25,77 @@ EPAPER_DATABASE_URL = "sqlite:///data/epaper.sqlite3"
 #: Empty means each paper's real base URL.
 EPAPER_BASE_URL_OVERRIDE = ""
 
-# --- Scrapy --------------------------------------------------------------------------------
+# --- Mock site (crawler/mocksite) -------------------------------------------------------
+
+#: The seed page's visible text (鲁中晨报 2021-10-20 第05版), read at run time and never
+#: copied into the repository; a relative path starts at the repository root. When the
+#: file is absent the mock site generates that page like any other.
+EPAPER_MOCKSITE_SEED_FILE = "../shared/seed/000_c2c7fcfff5388598.txt"
+
+# --- Crawl ---------------------------------------------------------------------------------
+
+#: A named set of overrides applied on top of these defaults (see crawler/profiles.py):
+#: ``mock`` lifts the politeness limits for the project's own mock site. Empty: none.
+EPAPER_PROFILE = ""
+
+#: The date taken as "today" (YYYY-MM-DD): the newest issue a crawl or update asks for.
+#: Empty: today's date in China (UTC+8). The tests set the mock site's date.
+EPAPER_TODAY = ""
+
+#: A run fails (exit status 1, ``crawl_runs.finish_reason`` = ``failed``) when more than
+#: this fraction of a paper's fetched URLs failed for good.
+EPAPER_MAX_FAILURE_RATIO = 0.05
+
+#: Slugs of papers whose robots.txt is not obeyed (only for a site whose robots.txt
+#: blocks its own e-paper by mistake and whose owner agrees). Empty: obey everywhere.
+EPAPER_ROBOTSTXT_IGNORE: list[str] = []
+
+#: Retries wait ``base * 2**(n-1)`` seconds before the n-th retry, at most ``max`` seconds;
+#: a ``Retry-After`` header (429, 503) is honoured up to ``max``.
+EPAPER_RETRY_BACKOFF_BASE = 1.0
+EPAPER_RETRY_BACKOFF_MAX = 60.0
+
+# --- Storage pipeline ----------------------------------------------------------------------
+
+#: Items are stored in one transaction per batch: every this many items ...
+EPAPER_STORE_BATCH_SIZE = 200
+#: ... and at least every this many seconds (and when the crawl closes).
+EPAPER_STORE_FLUSH_SECONDS = 2.0
+
+# --- Scrapy: politeness towards real sites -------------------------------------------------
+
+#: A browser's user agent: several e-paper sites answer 403/404 to unknown agents.
+USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0 Safari/537.36"
+)
+ROBOTSTXT_OBEY = True
+# At most one request a second per site, and slower when the site slows down.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = False
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+# An e-paper page is tens of kB; anything this large is an error page or an attack.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Cookies, the referer header and the telnet console serve no e-paper crawl.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawler.pipelines.StoragePipeline": 300}
+EXTENSIONS = {"crawler.runs.RunRecorder": 500}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

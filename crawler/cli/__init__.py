@@ -18,6 +18,7 @@ from crawler.errors import EpaperError
 #: Command modules, in the order ``epaper --help`` lists them.
 COMMAND_MODULES = (
     "crawler.cli.db",
+    "crawler.cli.crawl",
     "crawler.cli.mocksite",
     "crawler.cli.eval",
 )

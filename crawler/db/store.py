@@ -240,7 +240,6 @@ def store_article(
                 last_seen_at=seen_at,
                 page_id=values["page_id"],
                 order=values["order"],
-                duplicate_of_id=values["duplicate_of_id"],
             )
         )
         return article_id, Outcome.UNCHANGED
@@ -266,6 +265,8 @@ def store_article(
             replaced_at=seen_at,
         )
     )
+    # duplicate_of_id is the business (crawler.db.writer.mark_duplicates).
+    del values["duplicate_of_id"]
     conn.execute(
         update(table)
         .where(table.c.id == article_id)

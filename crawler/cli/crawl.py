@@ -1,0 +1,140 @@
+"""``epaper crawl | update | retry``: the three crawl modes, over the one ``epaper`` spider."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from crawler.config import load_settings
+from crawler.params import ArgumentError, CrawlParams
+from crawler.runs import RunRecorder, RunResult, summary_line
+
+CRAWL_EPILOG = """\
+examples:
+  epaper crawl lzcb --since 2021-10-01 --until 2021-10-31
+  epaper crawl lzcb rmrb                     the whole archive of two papers
+  epaper crawl all --since 2024-01-01
+  EPAPER_DATABASE_URL=postgresql+psycopg://me@db/epaper epaper crawl kjrb --since 2023-02-01
+
+A run resumes by itself: issues already complete in the database are not fetched again.
+"""
+
+UPDATE_EPILOG = """\
+examples:
+  epaper update                 every paper in the database's registry, for a nightly cron job
+  epaper update lzcb rmrb
+
+For each paper: the newest stored issue again if it is partial or today's, then every
+date after it up to today, and nothing else. Exit status 1 when the run failed loudly.
+"""
+
+RETRY_EPILOG = """\
+examples:
+  epaper retry                  every partial issue of every paper
+  epaper retry lzcb --since 2021-10-01
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for mode, help_text, epilog in (
+        ("crawl", "backfill a date range, or the whole archive", CRAWL_EPILOG),
+        ("update", "the nightly run: only what is new since the last run", UPDATE_EPILOG),
+        ("retry", "fetch again only partial issues and failed URLs", RETRY_EPILOG),
+    ):
+        parser = subparsers.add_parser(
+            mode,
+            help=help_text,
+            description=help_text[0].upper() + help_text[1:] + ".",
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        parser.add_argument(
+            "papers",
+            nargs="+" if mode == "crawl" else "*",
+            metavar="PAPER",
+            help="registry slugs (lzcb, rmrb, ...) or all"
+            + ("" if mode == "crawl" else "; default: all"),
+        )
+        if mode != "update":
+            parser.add_argument("--since", metavar="YYYY-MM-DD", help="first date (inclusive)")
+            parser.add_argument("--until", metavar="YYYY-MM-DD", help="last date (inclusive)")
+        parser.add_argument("--database", metavar="URL", help="EPAPER_DATABASE_URL for this run")
+        parser.add_argument("--today", metavar="YYYY-MM-DD", help="EPAPER_TODAY for this run")
+        parser.add_argument(
+            "--base-url-override",
+            metavar="TEMPLATE",
+            help="EPAPER_BASE_URL_OVERRIDE, e.g. http://127.0.0.1:8000/{slug}/",
+        )
+        parser.add_argument("--profile", metavar="NAME", help="EPAPER_PROFILE (mock)")
+        parser.add_argument(
+            "-s",
+            "--set",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="any other setting, as with scrapy crawl -s",
+        )
+        parser.set_defaults(func=run, mode=mode)
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
+    """Settings given on the command line."""
+    overrides: dict[str, Any] = {}
+    for option, name in (
+        ("database", "EPAPER_DATABASE_URL"),
+        ("today", "EPAPER_TODAY"),
+        ("base_url_override", "EPAPER_BASE_URL_OVERRIDE"),
+        ("profile", "EPAPER_PROFILE"),
+    ):
+        value = getattr(args, option, None)
+        if value:
+            overrides[name] = value
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep:
+            msg = f"-s {item!r}: expected NAME=VALUE"
+            raise ArgumentError(msg)
+        overrides[name.strip()] = value
+    return overrides
+
+
+def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
+    """The spider arguments (``-a``) equivalent to the command line."""
+    spargs = {"paper": ",".join(args.papers) or "all", "mode": args.mode}
+    for name in ("since", "until"):
+        value = getattr(args, name, None)
+        if value:
+            spargs[name] = value
+    return spargs
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(overrides_from(args))
+    spargs = spider_arguments(args)
+    # Validate before anything starts: a bad argument is one line, and nothing is fetched.
+    CrawlParams.from_arguments({**spargs, "today": settings.get("EPAPER_TODAY") or None})
+    result = crawl(settings, spargs)
+    for slug in sorted(result.counters):
+        print(summary_line(slug, result.counters[slug]))
+    for failure in result.failures:
+        print(f"epaper: error: {failure}", file=sys.stderr)
+    if result.reason != "finished":
+        print(f"epaper: error: the crawl ended early ({result.reason})", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def crawl(settings: Any, spargs: dict[str, str]) -> RunResult:
+    """Run the ``epaper`` spider to the end in this process; returns the run's result."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.spiders.epaper import EpaperSpider
+
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(EpaperSpider)
+    process.crawl(crawler, **spargs)
+    process.start()
+    for extension in crawler.extensions.middlewares if crawler.extensions else ():
+        if isinstance(extension, RunRecorder):
+            return extension.result
+    return RunResult(reason="no run recorder")

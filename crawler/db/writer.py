@@ -1,0 +1,208 @@
+"""Writes a batch of crawl items in one transaction, resolving natural keys to row ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, select, update
+
+from crawler.db.models import utcnow
+from crawler.db.store import (
+    ARTICLES,
+    ISSUES,
+    PAGES,
+    ArticleRecord,
+    record_issue_outcome,
+    store_article,
+    upsert_issue,
+    upsert_page,
+    upsert_paper,
+)
+from crawler.items import ArticleItem, IssueItem, IssueOutcome, PageItem
+
+CrawlItem = IssueItem | PageItem | ArticleItem | IssueOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class PaperInfo:
+    """What the ``papers`` row says of a paper (from the registry)."""
+
+    slug: str
+    name: str
+    family: str
+    home_url: str
+
+
+class BatchWriter:
+    """Stores batches of items; keeps id caches across batches (one writer per run).
+
+    ``paper_info`` gives the registry facts of a slug the first time a paper is stored.
+    Not thread-safe: use it from one thread at a time.
+    """
+
+    def __init__(self, engine: Engine, paper_info: Callable[[str], PaperInfo]) -> None:
+        self.engine = engine
+        self._paper_info = paper_info
+        self._papers: dict[str, int] = {}
+        self._issues: dict[tuple[int, dt.date, str], int] = {}
+        self._pages: dict[tuple[int, str], int] = {}
+
+    def write(self, batch: Sequence[CrawlItem], now: dt.datetime | None = None) -> Counter[str]:
+        """Store ``batch`` atomically; returns counters such as ``lzcb/articles_new``."""
+        at = now or utcnow()
+        counts: Counter[str] = Counter()
+        issues, pages = dict(self._issues), dict(self._pages)
+        try:
+            with self.engine.begin() as conn:
+                for item in batch:
+                    self._write_one(conn, item, at, counts)
+        except BaseException:
+            # The transaction rolled back: ids cached during it may not exist.
+            self._issues, self._pages = issues, pages
+            self._papers.clear()
+            raise
+        return counts
+
+    def _write_one(
+        self, conn: Connection, item: CrawlItem, at: dt.datetime, counts: Counter[str]
+    ) -> None:
+        if isinstance(item, IssueItem):
+            self._store_issue(conn, item, at)
+            counts[f"{item.paper}/issues_stored"] += 1
+        elif isinstance(item, PageItem):
+            issue_id = self._issue_id(conn, item.paper, item.date, item.edition, at=at)
+            ref = item.page
+            self._pages[(issue_id, ref.number)] = upsert_page(
+                conn,
+                issue_id=issue_id,
+                order=ref.order,
+                number=ref.number,
+                name=ref.name,
+                url=ref.url,
+                pdf_url=ref.pdf_url,
+                image_url=ref.image_url,
+                expected_article_count=item.article_count,
+            )
+            counts[f"{item.paper}/pages_stored"] += 1
+        elif isinstance(item, ArticleItem):
+            issue_id = self._issue_id(conn, item.paper, item.date, item.edition, at=at)
+            page_id = self._page_id(conn, issue_id, item.page_number)
+            record = ArticleRecord(
+                paper_id=self._paper_id(conn, item.paper),
+                issue_id=issue_id,
+                date=item.date,
+                article=item.article,
+                page_id=page_id,
+                order=item.order,
+                source_id=item.source_id,
+            )
+            _, outcome = store_article(conn, record, at)
+            counts[f"{item.paper}/articles_{outcome.value}"] += 1
+        else:
+            issue_id = self._issue_id(
+                conn, item.paper, item.date, item.edition, at=at, url=item.url
+            )
+            failures = [(f.url, f.kind, f.reason) for f in item.failures]
+            record_issue_outcome(conn, issue_id, item.status, failures, at)
+            mark_duplicates(conn, issue_id)
+            counts[f"{item.paper}/issues_{item.status}"] += 1
+
+    def _paper_id(self, conn: Connection, slug: str) -> int:
+        paper_id = self._papers.get(slug)
+        if paper_id is None:
+            info = self._paper_info(slug)
+            paper_id = upsert_paper(
+                conn, slug=info.slug, name=info.name, family=info.family, home_url=info.home_url
+            )
+            self._papers[slug] = paper_id
+        return paper_id
+
+    def _store_issue(self, conn: Connection, item: IssueItem, at: dt.datetime) -> int:
+        paper_id = self._paper_id(conn, item.paper)
+        issue_id = upsert_issue(
+            conn,
+            paper_id=paper_id,
+            date=item.date,
+            edition=item.edition,
+            url=item.url,
+            # Partial until its outcome says otherwise: a crash mid-issue leaves it partial.
+            status="partial",
+            crawled_at=at,
+            expected_page_count=item.page_count,
+        )
+        self._issues[(paper_id, item.date, item.edition)] = issue_id
+        return issue_id
+
+    def _issue_id(
+        self,
+        conn: Connection,
+        slug: str,
+        day: dt.date,
+        edition: str,
+        *,
+        at: dt.datetime,
+        url: str | None = None,
+    ) -> int:
+        paper_id = self._paper_id(conn, slug)
+        key = (paper_id, day, edition)
+        issue_id = self._issues.get(key)
+        if issue_id is None:
+            issue_id = conn.execute(
+                select(ISSUES.c.id).where(
+                    ISSUES.c.paper_id == paper_id,
+                    ISSUES.c.date == day,
+                    ISSUES.c.edition == edition,
+                )
+            ).scalar()
+            if issue_id is None:  # an outcome for an issue whose index never came (404)
+                issue_id = upsert_issue(
+                    conn,
+                    paper_id=paper_id,
+                    date=day,
+                    edition=edition,
+                    url=url or "",
+                    status="partial",
+                    crawled_at=at,
+                )
+            self._issues[key] = issue_id
+        return int(issue_id)
+
+    def _page_id(self, conn: Connection, issue_id: int, number: str | None) -> int | None:
+        if number is None:
+            return None
+        page_id = self._pages.get((issue_id, number))
+        if page_id is None:
+            page_id = conn.execute(
+                select(PAGES.c.id).where(PAGES.c.issue_id == issue_id, PAGES.c.number == number)
+            ).scalar()
+            if page_id is not None:
+                self._pages[(issue_id, number)] = page_id
+        return page_id
+
+
+def mark_duplicates(conn: Connection, issue_id: int) -> int:
+    """Link articles of an issue that carry the same text under other ids to the first one.
+
+    The first is the one earliest in reading order (page order, then order on the page).
+    Returns how many articles were marked.
+    """
+    rows = conn.execute(
+        select(ARTICLES.c.id, ARTICLES.c.content_hash, ARTICLES.c.duplicate_of_id)
+        .select_from(ARTICLES.outerjoin(PAGES, PAGES.c.id == ARTICLES.c.page_id))
+        .where(ARTICLES.c.issue_id == issue_id)
+        .order_by(PAGES.c.order, ARTICLES.c.order, ARTICLES.c.id)
+    ).all()
+    first: dict[str, int] = {}
+    marked = 0
+    for row in rows:
+        original = first.setdefault(row.content_hash, row.id)
+        wanted = None if original == row.id else original
+        if row.duplicate_of_id != wanted:
+            conn.execute(
+                update(ARTICLES).where(ARTICLES.c.id == row.id).values(duplicate_of_id=wanted)
+            )
+            marked += wanted is not None
+    return marked

@@ -1,0 +1,95 @@
+"""What a run fetches for each paper, decided from its arguments and the database's state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from crawler.db.queries import StoredIssue
+from crawler.params import CrawlParams, Mode
+from crawler.registry import Paper
+
+#: Families whose sites publish a calendar the crawl reads (``period.xml``).
+CALENDAR_FAMILIES = frozenset({"founder"})
+
+
+@dataclass(frozen=True, slots=True)
+class PaperPlan:
+    """The entry points of one paper for one run.
+
+    ``dates`` are issues to fetch directly; ``calendar_months`` are months whose calendar
+    decides which of their days (between ``since`` and ``until``) to fetch. ``skip`` are
+    dates already complete, never fetched again.
+    """
+
+    paper: Paper
+    since: dt.date
+    until: dt.date
+    dates: tuple[dt.date, ...] = ()
+    calendar_months: tuple[tuple[int, int], ...] = ()
+    skip: frozenset[dt.date] = frozenset()
+    note: str | None = None
+
+    def wants(self, day: dt.date) -> bool:
+        """Whether ``day`` (found on a calendar or by 上一期/下一期) belongs to this run."""
+        return self.since <= day <= self.until and day not in self.skip
+
+
+def days(since: dt.date, until: dt.date) -> list[dt.date]:
+    """Every date from ``since`` to ``until``, inclusive.
+
+    >>> days(dt.date(2021, 10, 30), dt.date(2021, 11, 1))
+    [datetime.date(2021, 10, 30), datetime.date(2021, 10, 31), datetime.date(2021, 11, 1)]
+    """
+    return [since + dt.timedelta(days=n) for n in range((until - since).days + 1)]
+
+
+def months(dates: list[dt.date]) -> tuple[tuple[int, int], ...]:
+    """The (year, month) pairs of ``dates``, in order, without repeats."""
+    return tuple(dict.fromkeys((d.year, d.month) for d in dates))
+
+
+def plan_paper(
+    params: CrawlParams, paper: Paper, stored: Mapping[dt.date, StoredIssue]
+) -> PaperPlan:
+    """Plan one paper: a backfill, the nightly update, or a retry of partial issues."""
+    since, until = params.range_for(paper)
+    if since > until:
+        return PaperPlan(paper, since, until, note="no date of the range is in the archive")
+    if params.mode is Mode.RETRY:
+        partial = sorted(d for d, s in stored.items() if s.status == "partial" and since <= d)
+        partial = [d for d in partial if d <= until]
+        return PaperPlan(paper, since, until, dates=tuple(partial))
+    if params.mode is Mode.UPDATE:
+        return _plan_update(params, paper, stored)
+    done = frozenset(d for d, s in stored.items() if s.status in {"complete", "missing"})
+    wanted = [d for d in days(since, until) if d not in done]
+    by_calendar = [d for d in wanted if paper.era_for(d).family in CALENDAR_FAMILIES]
+    direct = tuple(d for d in wanted if paper.era_for(d).family not in CALENDAR_FAMILIES)
+    return PaperPlan(
+        paper, since, until, dates=direct, calendar_months=months(by_calendar), skip=done
+    )
+
+
+def _plan_update(
+    params: CrawlParams, paper: Paper, stored: Mapping[dt.date, StoredIssue]
+) -> PaperPlan:
+    today = params.today
+    published = [d for d, s in stored.items() if s.status != "missing"]
+    if not published:
+        return PaperPlan(
+            paper,
+            today,
+            today,
+            dates=(today,),
+            note="no issue stored yet: only today's is fetched (run `epaper crawl` to backfill)",
+        )
+    newest = max(published)
+    # The newest issue is fetched again while it may still change: partial (half uploaded,
+    # or something failed) or published today (pages and corrections come during the day).
+    recheck = stored[newest].status == "partial" or newest >= today
+    first = newest if recheck else newest + dt.timedelta(days=1)
+    dates = tuple(days(first, today)) if first <= today else ()
+    skip = frozenset(d for d in stored if d not in dates)
+    return PaperPlan(paper, first, today, dates=dates, skip=skip)

@@ -1,0 +1,165 @@
+"""The run recorder: a ``crawl_runs`` row per run, a summary at the end, and loud failure.
+
+A crawl checks its own counters when it closes (as spidermon monitors do): an issue
+without pages, pages without articles, failures above ``EPAPER_MAX_FAILURE_RATIO`` or a
+batch that could not be stored make the run *failed*: the reason is recorded, every
+problem is logged as an error naming the paper and date, and ``epaper`` exits with 1.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+from crawler.config import database_url
+from crawler.db.engine import make_engine
+from crawler.db.migrate import ensure_schema
+from crawler.db.runs import finish_run, start_run
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+PREFIX = "epaper/"
+
+
+def paper_counters(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """Scrapy stats ``epaper/<paper>/<counter>`` grouped by paper.
+
+    >>> paper_counters({"epaper/lzcb/requests": 3, "epaper/store_errors": 1, "x": 2})
+    {'lzcb': {'requests': 3}}
+    """
+    papers: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, value in stats.items():
+        if not key.startswith(PREFIX):
+            continue
+        parts = key[len(PREFIX) :].split("/", 1)
+        if len(parts) == 2 and isinstance(value, int):
+            papers[parts[0]][parts[1]] = value
+    return dict(papers)
+
+
+def judge(
+    counters: Mapping[str, Mapping[str, int]],
+    problems: list[str],
+    max_failure_ratio: float,
+    store_errors: int = 0,
+) -> list[str]:
+    """Every reason the run must fail; empty for a healthy run.
+
+    >>> judge({"lzcb": {"requests": 100, "failures": 6}}, [], 0.05)
+    ['lzcb: 6 of 100 requests failed (more than 5%)']
+    >>> judge({"lzcb": {"requests": 100, "failures": 5}}, [], 0.05)
+    []
+    """
+    reasons = list(problems)
+    for slug, c in sorted(counters.items()):
+        requests, failures = c.get("requests", 0), c.get("failures", 0)
+        if requests and failures / requests > max_failure_ratio:
+            reasons.append(
+                f"{slug}: {failures} of {requests} requests failed "
+                f"(more than {max_failure_ratio:.0%})"
+            )
+        planned = c.get("dates_planned", 0)
+        if planned >= 7 and not c.get("issues_found", 0) and not c.get("issues_missing", 0):
+            reasons.append(
+                f"{slug}: no issue found on any of {planned} dates (has the site moved?)"
+            )
+    if store_errors:
+        reasons.append(f"{store_errors} batches could not be stored")
+    return reasons
+
+
+def summary_line(slug: str, c: Mapping[str, int]) -> str:
+    """One line of the end-of-run summary for a paper."""
+    complete = c.get("issues_complete", 0)
+    partial = c.get("issues_partial", 0)
+    missing = c.get("issues_missing", 0)
+    new, changed, same = (c.get(f"articles_{k}", 0) for k in ("new", "changed", "unchanged"))
+    return (
+        f"{slug}: {complete + partial} issues ({complete} complete, {partial} partial"
+        f"{f', {missing} missing' if missing else ''}), {c.get('pages_stored', 0)} pages, "
+        f"{new + changed + same} articles ({new} new, {changed} changed, {same} unchanged), "
+        f"{c.get('requests', 0)} requests, {c.get('failures', 0)} failures"
+    )
+
+
+@dataclass
+class RunResult:
+    """How the last run ended: what ``epaper`` prints and its exit status."""
+
+    run_id: int | None = None
+    reason: str = "not started"
+    failures: list[str] = field(default_factory=list)
+    counters: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and self.reason == "finished"
+
+
+class RunRecorder:
+    """Opens a ``crawl_runs`` row at start and closes it with counters and a verdict."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.url = database_url(crawler.settings)
+        self.max_failure_ratio = crawler.settings.getfloat("EPAPER_MAX_FAILURE_RATIO")
+        self.result = RunResult()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunRecorder:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.request_sent, signal=signals.request_reached_downloader)
+        return ext
+
+    def request_sent(self, request: Request, spider: Spider | None = None) -> None:
+        slug = request.meta.get("epaper_paper")
+        if slug and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"{PREFIX}{slug}/requests")
+
+    def spider_opened(self, spider: Spider) -> None:
+        params = getattr(spider, "params", None)
+        if params is None:
+            return
+        ensure_schema(self.url)
+        engine = make_engine(self.url)
+        try:
+            self.result.run_id = start_run(engine, params.mode.value, params.as_json())
+        finally:
+            engine.dispose()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.result.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        counters = paper_counters(stats)
+        failures = judge(
+            counters,
+            list(getattr(spider, "problems", [])),
+            self.max_failure_ratio,
+            int(stats.get(f"{PREFIX}store_errors", 0)),
+        )
+        self.result.reason = reason
+        self.result.failures = failures
+        self.result.counters = counters
+        verdict = "failed" if failures else reason
+        engine = make_engine(self.url)
+        try:
+            finish_run(
+                engine, self.result.run_id, verdict, {"papers": counters, "failures": failures}
+            )
+        finally:
+            engine.dispose()
+        for slug in sorted(counters):
+            logger.info("%s", summary_line(slug, counters[slug]))
+        for failure in failures:
+            logger.error("run failed: %s", failure)

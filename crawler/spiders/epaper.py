@@ -1,0 +1,438 @@
+"""The ``epaper`` spider: walks calendar → issue → page → article, the way a reader does.
+
+It only navigates: every page is handed to the family's extractor
+(:mod:`crawler.extract`), what to fetch is planned from the database
+(:mod:`crawler.planning`), and completeness is kept by :mod:`crawler.tracking`.
+No canonical URL is requested twice in a run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.config import database_url
+from crawler.db.engine import make_engine
+from crawler.db.migrate import ensure_schema
+from crawler.db.queries import stored_article_urls, stored_issues
+from crawler.errors import EpaperError
+from crawler.extract import get_extractor
+from crawler.extract.founder import calendar_url, parse_calendar
+from crawler.extract.founder_common import date_in_url
+from crawler.extract.paperindex import issue_date_from_url
+from crawler.items import (
+    ArticleItem,
+    IssueItem,
+    IssueOutcome,
+    PageItem,
+    PageRef,
+)
+from crawler.params import CrawlParams, Mode, beijing_today
+from crawler.planning import PaperPlan, plan_paper
+from crawler.registry import Paper
+from crawler.tracking import CrawlTracker, IssueKey
+from crawler.urls import canonical_url
+
+if TYPE_CHECKING:
+    from parsel import Selector
+    from scrapy.crawler import Crawler
+    from twisted.python.failure import Failure
+
+logger = logging.getLogger(__name__)
+
+#: Families whose 上一期/下一期 are real links (the others compute them in JavaScript).
+STATIC_ISSUE_LINKS = frozenset({"founder", "paperindex"})
+
+#: ``Request.meta`` keys this spider sets (documented in docs/crawling.md).
+META_PAPER = "epaper_paper"
+META_DATE = "epaper_date"
+META_KIND = "epaper_kind"
+META_PAGE = "epaper_page"
+META_ORDER = "epaper_order"
+META_LISTED = "epaper_listed"
+
+
+def source_id(url: str) -> str | None:
+    """The CMS's own id of an article, from its URL.
+
+    >>> source_id("http://e.cn/html/2023-02/10/content_211244.htm")
+    '211244'
+    >>> source_id("http://e.cn/rmrb/html/2017-10/16/nw.D110000renmrb_20171016_3-01.htm")
+    '20171016_3-01'
+    >>> source_id("http://e.cn/lzcb/content/20211020/Articel05002NU.htm")
+    '05002NU'
+    """
+    stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    match = re.match(r"(?:content_|nw\.D110000[a-z]+_|Articel)(?P<id>.+)$", stem)
+    return match["id"] if match else (stem or None)
+
+
+def url_date(url: str) -> dt.date | None:
+    """The issue date a URL carries, in any family's spelling."""
+    return date_in_url(url) or issue_date_from_url(url)
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short, stable reason for a failed request, as stored in ``fetch_failures``."""
+    value = failure.value
+    if isinstance(value, HttpError):
+        return f"http {value.response.status}"
+    name = type(value).__name__
+    text = str(value).lower()
+    if "timeout" in name.lower() or "timed out" in text:
+        return "timeout"
+    if "dataloss" in name.lower() or "truncat" in text:
+        return "truncated"
+    if "maxsize" in text or "max size" in text or ("cancelled" in text and "size" in text):
+        return "too large"
+    if "offsite" in text or "filtered" in text:
+        return "refused: off-site redirect"
+    return f"error: {name}"
+
+
+class EpaperSpider(scrapy.Spider):
+    """One spider for every paper and every mode (crawl, update, retry)."""
+
+    name = "epaper"
+
+    params: CrawlParams
+    allowed_domains: list[str]
+    override: str
+    tracker: CrawlTracker
+    plans: dict[str, PaperPlan]
+    known_articles: dict[IssueKey, set[str]]
+    problems: list[str]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> EpaperSpider:
+        settings = crawler.settings
+        today_setting = settings.get("EPAPER_TODAY") or ""
+        params = CrawlParams.from_arguments(
+            {"today": today_setting, **kwargs} if today_setting else kwargs,
+            today=beijing_today(),
+        )
+        spider = super().from_crawler(crawler, *args)
+        spider.params = params
+        spider.override = str(settings.get("EPAPER_BASE_URL_OVERRIDE") or "")
+        spider.tracker = CrawlTracker()
+        spider.plans = {}
+        spider.known_articles = {}
+        spider.problems = []
+        spider.allowed_domains = sorted(
+            {urlsplit(p.base_url_for(settings)).hostname or "" for p in params.papers}
+        )
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        return spider
+
+    # --- planning ---------------------------------------------------------------------
+
+    def _load_plans(self) -> None:
+        url = database_url(self.crawler.settings)
+        ensure_schema(url)
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                for paper in self.params.papers:
+                    stored = stored_issues(conn, paper.slug)
+                    plan = plan_paper(self.params, paper, stored)
+                    self.plans[paper.slug] = plan
+                    if plan.note:
+                        logger.warning("%s: %s", paper.slug, plan.note)
+                    if self.params.mode is Mode.RETRY:
+                        for day in plan.dates:
+                            urls = stored_article_urls(conn, paper.slug, day)
+                            self.known_articles[(paper.slug, day)] = urls
+        finally:
+            engine.dispose()
+
+    async def start(self) -> AsyncIterator[Any]:
+        self._load_plans()
+        for slug, plan in self.plans.items():
+            paper = plan.paper
+            self._stat(slug, "dates_planned", len(plan.dates))
+            for year, month in plan.calendar_months:
+                root = paper.root_url(dt.date(year, month, 1), self.override)
+                yield Request(
+                    calendar_url(root, year, month),
+                    callback=self.parse_calendar,
+                    errback=self.calendar_failed,
+                    meta={META_PAPER: slug, META_KIND: "calendar"},
+                )
+            for day in plan.dates:
+                request = self._issue_request(paper, day, listed=False)
+                if request is not None:
+                    yield request
+
+    def _issue_request(self, paper: Paper, day: dt.date, *, listed: bool) -> Request | None:
+        url = canonical_url(paper.issue_url(day, self.override))
+        if not self.tracker.expect((paper.slug, day), url):
+            return None
+        self.tracker.issue((paper.slug, day)).url = url
+        return Request(
+            url,
+            callback=self.parse_issue,
+            errback=self.request_failed,
+            meta={META_PAPER: paper.slug, META_DATE: day, META_KIND: "issue", META_LISTED: listed},
+        )
+
+    # --- callbacks --------------------------------------------------------------------
+
+    def parse_calendar(self, response: Response) -> Iterator[Request]:
+        slug = response.meta[META_PAPER]
+        plan = self.plans[slug]
+        for day in parse_calendar(response.text, response.url):
+            if plan.wants(day):
+                request = self._issue_request(plan.paper, day, listed=True)
+                if request is not None:
+                    yield request
+
+    def calendar_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        reason = failure_reason(failure)
+        slug = request.meta[META_PAPER]
+        if reason == "http 404":
+            # A month outside the site's archive: nothing to list.
+            logger.info("%s: no calendar at %s", slug, request.url)
+            return
+        self._stat(slug, "failures")
+        self.problems.append(f"{slug}: the calendar {request.url} failed ({reason})")
+
+    def parse_issue(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        slug, day = meta[META_PAPER], meta[META_DATE]
+        key: IssueKey = (slug, day)
+        url = canonical_url(response.url)
+        if not self._complete_body(response):
+            yield from self._fail(response.request, "truncated", "issue")  # type: ignore[arg-type]
+            return
+        paper = self.plans[slug].paper
+        family = paper.era_for(day).family
+        try:
+            index = get_extractor(family).extract_issue(self._selector(response, paper), url)
+        except (ValueError, EpaperError) as exc:
+            yield from self._fail(response.request, f"parse: {exc}", "issue")  # type: ignore[arg-type]
+            return
+        if not index.pages:
+            self.problems.append(
+                f"{slug} {day}: the issue at {url} lists no pages (has the site's template "
+                "changed?)"
+            )
+            self._stat(slug, "empty_issues")
+            yield from self._fail(response.request, "parse: no pages", "issue")  # type: ignore[arg-type]
+            return
+        self._stat(slug, "issues_found")
+        yield IssueItem(paper=slug, date=day, url=url, page_count=len(index.pages))
+        for page in index.pages:
+            page_url = canonical_url(page.url)
+            if page_url == url:
+                # The index is the first page itself (node_2.htm, _01.htm): parse it here.
+                self.tracker.expect(key, page_url + "#page")
+                yield from self._page(response, page, key, paper, tracked=page_url + "#page")
+            elif self.tracker.expect(key, page_url):
+                yield Request(
+                    page_url,
+                    callback=self.parse_page,
+                    errback=self.request_failed,
+                    meta={META_PAPER: slug, META_DATE: day, META_KIND: "page", META_PAGE: page},
+                )
+        if family in STATIC_ISSUE_LINKS:
+            yield from self._adjacent_issues(paper, (index.prev_issue_url, index.next_issue_url))
+        yield from self._resolve(url)
+
+    def _adjacent_issues(self, paper: Paper, urls: tuple[str | None, ...]) -> Iterator[Request]:
+        """Cross-check the calendar with 上一期/下一期: an issue it missed is fetched too."""
+        plan = self.plans[paper.slug]
+        for link in urls:
+            day = url_date(link) if link else None
+            if day is None or not plan.wants(day):
+                continue
+            request = self._issue_request(paper, day, listed=True)
+            if request is not None:
+                self._stat(paper.slug, "issues_found_by_links")
+                yield request
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        key: IssueKey = (meta[META_PAPER], meta[META_DATE])
+        if not self._complete_body(response):
+            yield from self._fail(response.request, "truncated", "page")  # type: ignore[arg-type]
+            return
+        paper = self.plans[key[0]].paper
+        yield from self._page(response, meta[META_PAGE], key, paper, canonical_url(response.url))
+
+    def _page(
+        self, response: Response, ref: PageRef, key: IssueKey, paper: Paper, tracked: str
+    ) -> Iterator[Any]:
+        slug, day = key
+        family = paper.era_for(day).family
+        try:
+            content = get_extractor(family).extract_page(
+                self._selector(response, paper), canonical_url(response.url)
+            )
+        except (ValueError, EpaperError) as exc:
+            yield from self._fail_url(tracked, f"parse: {exc}", "page")
+            return
+        page = PageRef(
+            order=ref.order,
+            number=ref.number,
+            name=ref.name,
+            url=canonical_url(ref.url),
+            pdf_url=ref.pdf_url or content.pdf_url,
+            image_url=ref.image_url or content.image_url,
+        )
+        progress = self.tracker.issue(key)
+        progress.pages += 1
+        progress.articles += len(content.articles)
+        yield PageItem(paper=slug, date=day, page=page, article_count=len(content.articles))
+        known = self.known_articles.get(key, set())
+        for order, article in enumerate(content.articles, 1):
+            article_url = canonical_url(article.url)
+            if article_url in known:
+                continue  # retry mode: stored already
+            request = self._article_request(key, article_url, page.number, order)
+            if request is not None:
+                yield request
+        yield from self._resolve(tracked)
+
+    def _article_request(
+        self, key: IssueKey, url: str, page_number: str | None, order: int | None
+    ) -> Request | None:
+        if not self.tracker.expect(key, url):
+            return None
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.request_failed,
+            meta={
+                META_PAPER: key[0],
+                META_DATE: key[1],
+                META_KIND: "article",
+                META_PAGE: page_number,
+                META_ORDER: order,
+            },
+        )
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        meta = response.meta
+        key: IssueKey = (meta[META_PAPER], meta[META_DATE])
+        url = canonical_url(response.url)
+        if not self._complete_body(response):
+            yield from self._fail_url(url, "truncated", "article")
+            return
+        paper = self.plans[key[0]].paper
+        family = paper.era_for(key[1]).family
+        try:
+            article = get_extractor(family).extract_article(self._selector(response, paper), url)
+        except (ValueError, EpaperError) as exc:
+            yield from self._fail_url(url, f"parse: {exc}", "article")
+            return
+        if not article.title:
+            yield from self._fail_url(url, "parse: no title", "article")
+            return
+        yield ArticleItem(
+            paper=key[0],
+            date=key[1],
+            article=article,
+            page_number=meta.get(META_PAGE) or article.page_number,
+            order=meta.get(META_ORDER),
+            source_id=source_id(url),
+        )
+        # 上一篇/下一篇 catch articles that the page's lists and hotspots missed.
+        for neighbour in (article.prev_url, article.next_url):
+            if neighbour and url_date(neighbour) in (None, key[1]):
+                request = self._article_request(key, canonical_url(neighbour), None, None)
+                if request is not None:
+                    self._stat(key[0], "articles_found_by_links")
+                    yield request
+        yield from self._resolve(url)
+
+    # --- failures and completion ------------------------------------------------------
+
+    def request_failed(self, failure: Failure) -> Iterator[Any]:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get(META_KIND, "article")
+        reason = failure_reason(failure)
+        if kind == "issue" and reason == "http 404":
+            slug = request.meta[META_PAPER]
+            if request.meta.get(META_LISTED):
+                # Listed by the calendar or a link, but the site does not serve it.
+                self._stat(slug, "issues_missing")
+                outcome = self.tracker.mark_missing(canonical_url(request.url))
+                if outcome is not None:
+                    yield outcome
+            else:
+                # A date without an issue (a weekend, a holiday): nothing to store.
+                self._stat(slug, "dates_without_issue")
+                self.tracker.issue((slug, request.meta[META_DATE])).closed = True
+                self.tracker.resolve(canonical_url(request.url))
+            return
+        yield from self._fail(request, reason, kind)
+
+    def _fail(self, request: Request, reason: str, kind: str) -> Iterator[Any]:
+        tracked = canonical_url(request.url)
+        yield from self._fail_url(tracked, reason, kind)
+
+    def _fail_url(self, url: str, reason: str, kind: str) -> Iterator[Any]:
+        key = self.tracker.owner(url)
+        if key is not None:
+            self._stat(key[0], "failures")
+        logger.warning("failed %s %s: %s", kind, url, reason)
+        outcome = self.tracker.fail(url, reason, kind)
+        if outcome is not None:
+            yield from self._finish(outcome)
+
+    def _resolve(self, url: str) -> Iterator[Any]:
+        outcome = self.tracker.resolve(url)
+        if outcome is not None:
+            yield from self._finish(outcome)
+
+    def _finish(self, outcome: IssueOutcome) -> Iterator[IssueOutcome]:
+        progress = self.tracker.issue((outcome.paper, outcome.date))
+        if outcome.status != "missing" and progress.pages and not progress.articles:
+            self.problems.append(
+                f"{outcome.paper} {outcome.date}: {progress.pages} pages but no article "
+                "(has the site's template changed?)"
+            )
+            self._stat(outcome.paper, "issues_without_articles")
+        yield outcome
+
+    def _on_idle(self) -> None:
+        """Issues still waiting when nothing is left to fetch end partial, never silently."""
+        if self.tracker.has_unfinished():
+            request = Request("data:,", callback=self._flush_unfinished, dont_filter=True)
+            self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+
+    def _flush_unfinished(self, response: Response) -> Iterator[Any]:
+        for outcome in self.tracker.unfinished():
+            yield from self._finish(outcome)
+
+    # --- helpers ----------------------------------------------------------------------
+
+    @staticmethod
+    def _complete_body(response: Response) -> bool:
+        """False for an HTML body that was cut short without a Content-Length to say so."""
+        if not isinstance(response, TextResponse) or b"Content-Length" in response.headers:
+            return True
+        tail = response.body[-1024:].lower()
+        return b"</html>" in tail or b"</periodlist>" in tail
+
+    @staticmethod
+    def _selector(response: Response, paper: Paper) -> Selector:
+        if paper.encoding and isinstance(response, TextResponse):
+            response = response.replace(encoding=paper.encoding)
+        return response.selector  # type: ignore[attr-defined,no-any-return]
+
+    def _stat(self, slug: str, name: str, count: int = 1) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"epaper/{slug}/{name}", count)

@@ -1,0 +1,134 @@
+"""Completeness bookkeeping: which URLs an issue still waits for, and how it ended.
+
+An issue is complete when its index, every page of its page list and every article of
+every page has been fetched and parsed; otherwise it is partial, with the failing URLs.
+The tracker is plain data, driven by the spider's callbacks, and knows nothing of Scrapy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from crawler.items import FetchFailure, IssueOutcome
+
+IssueKey = tuple[str, dt.date]  # (paper slug, issue date)
+
+
+@dataclass(slots=True)
+class IssueProgress:
+    """What one issue waits for and what has failed so far."""
+
+    key: IssueKey
+    url: str | None = None
+    pending: set[str] = field(default_factory=set)
+    failures: dict[str, FetchFailure] = field(default_factory=dict)
+    pages: int = 0
+    articles: int = 0
+    missing: bool = False  # the issue's index answered 404: the site has no such issue
+    closed: bool = False
+
+    def outcome(self) -> IssueOutcome:
+        if self.missing:
+            status = "missing"
+        elif self.failures:
+            status = "partial"
+        else:
+            status = "complete"
+        return IssueOutcome(
+            paper=self.key[0],
+            date=self.key[1],
+            status=status,
+            failures=tuple(self.failures.values()),
+            url=self.url,
+        )
+
+
+class CrawlTracker:
+    """Tracks every issue of a run; each URL belongs to the issue that first asked for it.
+
+    >>> t = CrawlTracker()
+    >>> key = ("lzcb", dt.date(2021, 10, 20))
+    >>> t.expect(key, "http://x/index")
+    True
+    >>> t.expect(key, "http://x/index")  # never fetched twice in one run
+    False
+    >>> t.expect(key, "http://x/a1"), t.resolve("http://x/index")
+    (True, None)
+    >>> t.fail("http://x/a1", "http 404").status
+    'partial'
+    """
+
+    def __init__(self) -> None:
+        self._issues: dict[IssueKey, IssueProgress] = {}
+        self._owner: dict[str, IssueKey] = {}
+
+    def issue(self, key: IssueKey) -> IssueProgress:
+        progress = self._issues.get(key)
+        if progress is None:
+            progress = self._issues[key] = IssueProgress(key)
+        return progress
+
+    def seen(self, url: str) -> bool:
+        """Whether ``url`` was already asked for in this run (by any issue)."""
+        return url in self._owner
+
+    def expect(self, key: IssueKey, url: str) -> bool:
+        """Make ``key`` wait for ``url``; False (and nothing changes) when it was seen before."""
+        if url in self._owner:
+            return False
+        self._owner[url] = key
+        progress = self.issue(key)
+        progress.closed = False
+        progress.pending.add(url)
+        return True
+
+    def owner(self, url: str) -> IssueKey | None:
+        return self._owner.get(url)
+
+    def resolve(self, url: str) -> IssueOutcome | None:
+        """``url`` was fetched and parsed; returns the issue's outcome if it is now finished."""
+        return self._settle(url, None)
+
+    def fail(self, url: str, reason: str, kind: str = "article") -> IssueOutcome | None:
+        """``url`` failed for good in this run; returns the outcome if the issue is finished."""
+        return self._settle(url, FetchFailure(url=url, reason=reason, kind=kind))
+
+    def mark_missing(self, url: str) -> IssueOutcome | None:
+        """The issue's index at ``url`` answered 404: the site has no such issue."""
+        key = self._owner.get(url)
+        if key is not None:
+            self._issues[key].missing = True
+        return self._settle(url, None)
+
+    def _settle(self, url: str, failure: FetchFailure | None) -> IssueOutcome | None:
+        key = self._owner.get(url)
+        if key is None:
+            return None
+        progress = self._issues[key]
+        progress.pending.discard(url)
+        if failure is not None:
+            progress.failures[url] = failure
+        if progress.pending or progress.closed:
+            return None
+        progress.closed = True
+        return progress.outcome()
+
+    def has_unfinished(self) -> bool:
+        """Whether an issue still waits for a URL."""
+        return any(not p.closed and p.pending for p in self._issues.values())
+
+    def unfinished(self) -> Iterator[IssueOutcome]:
+        """Issues still waiting at the end of the run, as partial, with what they wait for."""
+        for progress in self._issues.values():
+            if progress.closed:
+                continue
+            for url in sorted(progress.pending):
+                progress.failures[url] = FetchFailure(url=url, reason="not fetched: run ended")
+            progress.pending.clear()
+            progress.closed = True
+            yield progress.outcome()
+
+    def __len__(self) -> int:
+        return len(self._issues)
