@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, case, func, select
 
-from crawler.db.store import ARTICLES, FAILURES, ISSUES, PAPERS
+from crawler.db.store import ARTICLES, AUTHORS, FAILURES, ISSUES, PAGES, PAPERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +66,76 @@ def failed_urls(conn: Connection, paper: str, day: dt.date) -> dict[str, str]:
         .where(PAPERS.c.slug == paper, ISSUES.c.date == day)
     )
     return {row.url: row.reason for row in conn.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class PaperSummary:
+    """What the archive holds for one paper."""
+
+    slug: str
+    name: str
+    issues: int
+    complete: int
+    pages: int
+    articles: int
+    first: dt.date | None
+    last: dt.date | None
+
+
+def paper_summaries(conn: Connection) -> list[PaperSummary]:
+    """Per-paper counts of issues, pages and articles, and the dates covered."""
+    issue_counts = {
+        row.paper_id: row
+        for row in conn.execute(
+            select(
+                ISSUES.c.paper_id,
+                func.count().label("issues"),
+                func.sum(case((ISSUES.c.status == "complete", 1), else_=0)).label("complete"),
+                func.min(ISSUES.c.date).label("first"),
+                func.max(ISSUES.c.date).label("last"),
+            )
+            .where(ISSUES.c.status != "missing")
+            .group_by(ISSUES.c.paper_id)
+        )
+    }
+    page_counts: dict[int, int] = dict(
+        conn.execute(
+            select(ISSUES.c.paper_id, func.count())
+            .select_from(PAGES.join(ISSUES, ISSUES.c.id == PAGES.c.issue_id))
+            .group_by(ISSUES.c.paper_id)
+        ).all()
+    )
+    article_counts: dict[int, int] = dict(
+        conn.execute(select(ARTICLES.c.paper_id, func.count()).group_by(ARTICLES.c.paper_id)).all()
+    )
+    summaries = []
+    for paper in conn.execute(
+        select(PAPERS.c.id, PAPERS.c.slug, PAPERS.c.name).order_by(PAPERS.c.slug)
+    ):
+        issues = issue_counts.get(paper.id)
+        summaries.append(
+            PaperSummary(
+                slug=paper.slug,
+                name=paper.name,
+                issues=issues.issues if issues else 0,
+                complete=int(issues.complete or 0) if issues else 0,
+                pages=page_counts.get(paper.id, 0),
+                articles=article_counts.get(paper.id, 0),
+                first=issues.first if issues else None,
+                last=issues.last if issues else None,
+            )
+        )
+    return summaries
+
+
+def top_authors(
+    conn: Connection, limit: int = 10, role: str | None = None
+) -> list[tuple[str, str, int]]:
+    """The most frequent bylined people: (name, role, articles), most articles first."""
+    query = select(AUTHORS.c.name, AUTHORS.c.role, func.count().label("n")).group_by(
+        AUTHORS.c.name, AUTHORS.c.role
+    )
+    if role is not None:
+        query = query.where(AUTHORS.c.role == role)
+    query = query.order_by(func.count().desc(), AUTHORS.c.name).limit(limit)
+    return [(row.name, row.role, int(row.n)) for row in conn.execute(query)]

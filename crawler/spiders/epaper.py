@@ -112,6 +112,7 @@ class EpaperSpider(scrapy.Spider):
     plans: dict[str, PaperPlan]
     known_articles: dict[IssueKey, set[str]]
     problems: list[str]
+    robots_ignored: frozenset[str]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> EpaperSpider:
@@ -128,6 +129,7 @@ class EpaperSpider(scrapy.Spider):
         spider.plans = {}
         spider.known_articles = {}
         spider.problems = []
+        spider.robots_ignored = frozenset(settings.getlist("EPAPER_ROBOTSTXT_IGNORE"))
         spider.allowed_domains = sorted(
             {urlsplit(p.base_url_for(settings)).hostname or "" for p in params.papers}
         )
@@ -162,11 +164,11 @@ class EpaperSpider(scrapy.Spider):
             self._stat(slug, "dates_planned", len(plan.dates))
             for year, month in plan.calendar_months:
                 root = paper.root_url(dt.date(year, month, 1), self.override)
-                yield Request(
+                yield self._request(
                     calendar_url(root, year, month),
-                    callback=self.parse_calendar,
+                    self.parse_calendar,
+                    {META_PAPER: slug, META_KIND: "calendar"},
                     errback=self.calendar_failed,
-                    meta={META_PAPER: slug, META_KIND: "calendar"},
                 )
             for day in plan.dates:
                 request = self._issue_request(paper, day, listed=False)
@@ -178,11 +180,10 @@ class EpaperSpider(scrapy.Spider):
         if not self.tracker.expect((paper.slug, day), url):
             return None
         self.tracker.issue((paper.slug, day)).url = url
-        return Request(
+        return self._request(
             url,
-            callback=self.parse_issue,
-            errback=self.request_failed,
-            meta={META_PAPER: paper.slug, META_DATE: day, META_KIND: "issue", META_LISTED: listed},
+            self.parse_issue,
+            {META_PAPER: paper.slug, META_DATE: day, META_KIND: "issue", META_LISTED: listed},
         )
 
     # --- callbacks --------------------------------------------------------------------
@@ -239,11 +240,10 @@ class EpaperSpider(scrapy.Spider):
                 self.tracker.expect(key, page_url + "#page")
                 yield from self._page(response, page, key, paper, tracked=page_url + "#page")
             elif self.tracker.expect(key, page_url):
-                yield Request(
+                yield self._request(
                     page_url,
-                    callback=self.parse_page,
-                    errback=self.request_failed,
-                    meta={META_PAPER: slug, META_DATE: day, META_KIND: "page", META_PAGE: page},
+                    self.parse_page,
+                    {META_PAPER: slug, META_DATE: day, META_KIND: "page", META_PAGE: page},
                 )
         if family in STATIC_ISSUE_LINKS:
             yield from self._adjacent_issues(paper, (index.prev_issue_url, index.next_issue_url))
@@ -309,11 +309,10 @@ class EpaperSpider(scrapy.Spider):
     ) -> Request | None:
         if not self.tracker.expect(key, url):
             return None
-        return Request(
+        return self._request(
             url,
-            callback=self.parse_article,
-            errback=self.request_failed,
-            meta={
+            self.parse_article,
+            {
                 META_PAPER: key[0],
                 META_DATE: key[1],
                 META_KIND: "article",
@@ -418,6 +417,17 @@ class EpaperSpider(scrapy.Spider):
             yield from self._finish(outcome)
 
     # --- helpers ----------------------------------------------------------------------
+
+    def _request(
+        self,
+        url: str,
+        callback: Any,
+        meta: dict[str, Any],
+        errback: Any = None,
+    ) -> Request:
+        if meta[META_PAPER] in self.robots_ignored:
+            meta["dont_obey_robotstxt"] = True
+        return Request(url, callback=callback, errback=errback or self.request_failed, meta=meta)
 
     @staticmethod
     def _complete_body(response: Response) -> bool:
