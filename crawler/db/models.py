@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -81,6 +82,30 @@ class Base(DeclarativeBase):
     type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSONType}  # noqa: RUF012
 
 
+class Capture(Base):
+    """One HTTP response as archived in a WARC file: where its bytes are, and what they were."""
+
+    __tablename__ = "captures"
+    __table_args__ = (
+        Index("ix_captures_url_fetched_at", "url", "fetched_at"),
+        Index("ix_captures_payload_digest", "payload_digest"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    fetched_at: Mapped[dt.datetime] = mapped_column()
+    http_status: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    payload_digest: Mapped[str] = mapped_column(String(100))  # "sha1:BASE32", as in WARC
+    record_type: Mapped[str] = mapped_column(String(16))  # "response" or "revisit"
+    warc_file: Mapped[str] = mapped_column(String(500))  # relative to EPAPER_WARC_DIR
+    warc_offset: Mapped[int] = mapped_column(BigInteger)
+    warc_length: Mapped[int] = mapped_column(BigInteger)  # of the compressed record
+    refers_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("captures.id", ondelete="SET NULL")
+    )  # a revisit: the capture that holds the identical payload
+
+
 class Paper(Base):
     """A newspaper (报), identified by its registry slug."""
 
@@ -113,6 +138,7 @@ class Issue(Base):
     url: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16), default="partial")
     expected_page_count: Mapped[int | None] = mapped_column(Integer)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
     first_crawled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_crawled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -135,6 +161,8 @@ class Page(Base):
     pdf_url: Mapped[str | None] = mapped_column(String(500))
     image_url: Mapped[str | None] = mapped_column(String(500))
     expected_article_count: Mapped[int | None] = mapped_column(Integer)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
+    pdf_path: Mapped[str | None] = mapped_column(String(500))  # in the file store, if kept
 
     issue: Mapped[Issue] = relationship(back_populates="pages")
     articles: Mapped[list[Article]] = relationship(back_populates="page", order_by="Article.order")
@@ -173,6 +201,7 @@ class Article(Base):
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("articles.id", ondelete="SET NULL")
     )
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
     first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -219,6 +248,8 @@ class ArticleImage(Base):
     position: Mapped[int] = mapped_column(Integer)
     url: Mapped[str] = mapped_column(String(500))
     caption: Mapped[str | None] = mapped_column(Text)
+    capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
+    file_path: Mapped[str | None] = mapped_column(String(500))  # in the file store, if kept
 
     article: Mapped[Article] = relationship(back_populates="images")
 

@@ -42,6 +42,7 @@ TABLES = {
     "article_versions",
     "crawl_runs",
     "fetch_failures",
+    "captures",
 }
 NOW = dt.datetime(2021, 10, 20, 8, 0, tzinfo=dt.UTC)
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
