@@ -189,7 +189,7 @@ class PageItem:
     paper: str
     date: dt.date
     page: PageRef
-    article_count: int
+    article_count: int | None  # None: known from the page list only (not fetched yet)
     edition: str = ""
 
 

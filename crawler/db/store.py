@@ -135,7 +135,9 @@ def upsert_page(
         "image_url": image_url,
         "expected_article_count": expected_article_count,
     }
-    return _upsert(conn, PAGES, ("issue_id", "number"), values)
+    # A page known only from the page list (count None) keeps the count a fetch found.
+    keep = ("expected_article_count",) if expected_article_count is None else ()
+    return _upsert(conn, PAGES, ("issue_id", "number"), values, keep=keep)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,8 @@ class ArticleRecord:
 
 
 def content_hash(article: ArticleItem) -> str:
-    """A digest of everything a reader sees in an article; a change means a new version.
+    """A digest of the text a reader sees in an article; a change means a new version, and
+    two articles of an issue with the same digest are one article printed twice.
 
     >>> a = ArticleItem(url="u", title="标题", paragraphs=("正文。",))
     >>> same = ArticleItem(url="other", title="标题", paragraphs=("正文。",))
@@ -170,7 +173,9 @@ def content_hash(article: ArticleItem) -> str:
         "authors": to_jsonable(article.authors),
         "dateline": to_jsonable(article.dateline),
         "paragraphs": list(article.paragraphs),
-        "images": to_jsonable(article.images),
+        # Captions, not image URLs: the same article on two pages has the same pictures
+        # under per-article file names.
+        "captions": [image.caption for image in article.images],
     }
     encoded = json.dumps(visible, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ from crawler.extract.founder import calendar_url, parse_calendar
 from crawler.extract.founder_common import date_in_url
 from crawler.extract.paperindex import issue_date_from_url
 from crawler.items import (
+    Article,
     ArticleItem,
     IssueItem,
     IssueOutcome,
@@ -60,6 +62,25 @@ META_KIND = "epaper_kind"
 META_PAGE = "epaper_page"
 META_ORDER = "epaper_order"
 META_LISTED = "epaper_listed"
+META_HEAD = "epaper_head"
+META_ARTICLE = "epaper_article"
+META_PARTS = "epaper_parts"
+
+
+def merge_parts(head: Article, part: Article) -> Article:
+    """An article with a continuation part appended: its paragraphs and new images.
+
+    >>> a = merge_parts(Article(url="u", title="t", paragraphs=("一。",)),
+    ...                 Article(url="u_2", title="t", paragraphs=("二。",)))
+    >>> a.paragraphs, a.url
+    (('一。', '二。'), 'u')
+    """
+    seen = {image.url for image in head.images}
+    return replace(
+        head,
+        paragraphs=head.paragraphs + part.paragraphs,
+        images=head.images + tuple(i for i in part.images if i.url not in seen),
+    )
 
 
 def source_id(url: str) -> str | None:
@@ -235,6 +256,8 @@ class EpaperSpider(scrapy.Spider):
         yield IssueItem(paper=slug, date=day, url=url, page_count=len(index.pages))
         for page in index.pages:
             page_url = canonical_url(page.url)
+            # Every page of the page list gets a row, even one that fails to load.
+            yield PageItem(paper=slug, date=day, page=page, article_count=None)
             if page_url == url:
                 # The index is the first page itself (node_2.htm, _01.htm): parse it here.
                 self.tracker.expect(key, page_url + "#page")
@@ -338,7 +361,22 @@ class EpaperSpider(scrapy.Spider):
         if not article.title:
             yield from self._fail_url(url, "parse: no title", "article")
             return
-        yield ArticleItem(
+        parts = [c.url for c in article.continuations if c.kind == "part" and c.url]
+        parts = [canonical_url(u) for u in parts if canonical_url(u) != url]
+        if parts:
+            # A long article continues in content_N_2.htm ...: fetch the parts first and
+            # store the article whole, or not at all.
+            yield from self._next_part(response, key, article, parts, url)
+        else:
+            yield self._article_item(response, key, article, url)
+        yield from self._neighbours(key, article, url)
+        yield from self._resolve(url)
+
+    def _article_item(
+        self, response: Response, key: IssueKey, article: Article, url: str
+    ) -> ArticleItem:
+        meta = response.meta
+        return ArticleItem(
             paper=key[0],
             date=key[1],
             article=article,
@@ -346,6 +384,45 @@ class EpaperSpider(scrapy.Spider):
             order=meta.get(META_ORDER),
             source_id=source_id(url),
         )
+
+    def _next_part(
+        self, response: Response, key: IssueKey, article: Article, parts: list[str], head: str
+    ) -> Iterator[Request]:
+        part_url, rest = parts[0], parts[1:]
+        if not self.tracker.expect(key, part_url):
+            return
+        meta = {
+            **{k: v for k, v in response.meta.items() if k.startswith("epaper_")},
+            META_KIND: "part",
+            META_HEAD: head,
+            META_ARTICLE: article,
+            META_PARTS: rest,
+        }
+        yield self._request(part_url, self.parse_part, meta)
+
+    def parse_part(self, response: Response) -> Iterator[Any]:
+        """A continuation part of a long article: append it, then store the whole."""
+        meta = response.meta
+        key: IssueKey = (meta[META_PAPER], meta[META_DATE])
+        url = canonical_url(response.url)
+        if not self._complete_body(response):
+            yield from self._fail_url(url, "truncated", "article")
+            return
+        paper = self.plans[key[0]].paper
+        family = paper.era_for(key[1]).family
+        try:
+            part = get_extractor(family).extract_article(self._selector(response, paper), url)
+        except (ValueError, EpaperError) as exc:
+            yield from self._fail_url(url, f"parse: {exc}", "article")
+            return
+        article = merge_parts(meta[META_ARTICLE], part)
+        if meta[META_PARTS]:
+            yield from self._next_part(response, key, article, meta[META_PARTS], meta[META_HEAD])
+        else:
+            yield self._article_item(response, key, article, meta[META_HEAD])
+        yield from self._resolve(url)
+
+    def _neighbours(self, key: IssueKey, article: Article, url: str) -> Iterator[Request]:
         # 上一篇/下一篇 catch articles that the page's lists and hotspots missed.
         for neighbour in (article.prev_url, article.next_url):
             if neighbour and url_date(neighbour) in (None, key[1]):
@@ -353,7 +430,6 @@ class EpaperSpider(scrapy.Spider):
                 if request is not None:
                     self._stat(key[0], "articles_found_by_links")
                     yield request
-        yield from self._resolve(url)
 
     # --- failures and completion ------------------------------------------------------
 

@@ -1,0 +1,82 @@
+"""Fixtures of the crawl tests: one mock site for the session, and a crawl command runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from crawler.db.engine import make_engine
+from crawler.mocksite.papers import DEFAULT_TODAY
+from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+
+TODAY = DEFAULT_TODAY.isoformat()
+
+
+@pytest.fixture(scope="session")
+def mocksite() -> Iterator[MockSiteProcess]:
+    """The mock e-paper site on 127.0.0.1, at its default clock."""
+    with run_mocksite(today=DEFAULT_TODAY) as site:
+        yield site
+
+
+@dataclass
+class CrawlRun:
+    """A finished ``epaper`` command: exit status and output."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_epaper(
+    site: MockSiteProcess,
+    url: str,
+    args: Sequence[str],
+    *,
+    today: str = TODAY,
+    settings: Sequence[str] = (),
+    timeout: float = 300,
+) -> CrawlRun:
+    """Run ``epaper ARGS`` against the mock site in a new process (one reactor per crawl)."""
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        *args,
+        "--database",
+        url,
+        "--base-url-override",
+        site.base_url + "/{slug}/",
+        "--profile",
+        "mock",
+        "--today",
+        today,
+    ]
+    for setting in settings:
+        command += ["-s", setting]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    return CrawlRun(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def archive(db_url: str) -> Iterator[tuple[str, Engine]]:
+    """An empty archive database (SQLite and PostgreSQL) and an engine on it."""
+    engine = make_engine(db_url)
+    yield db_url, engine
+    engine.dispose()
