@@ -102,7 +102,7 @@ def database_rows(
     dict[str, dict[str, Any]],
 ]:
     """The same shapes as :func:`truth_rows`, read from the archive."""
-    P, I, Pg, A = models.Paper, models.Issue, models.Page, models.Article  # noqa: N806
+    P, I, Pg, A = models.Paper, models.Issue, models.Page, models.Article  # noqa: N806, E741
     with engine.connect() as conn:
         issue_rows = conn.execute(
             select(P.slug, I.date, I.url, I.status, I.expected_page_count)
