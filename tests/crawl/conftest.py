@@ -75,8 +75,8 @@ def run_epaper(
 
 
 @pytest.fixture
-def archive(db_url: str) -> Iterator[tuple[str, Engine]]:
+def archive(migrated_url: str) -> Iterator[tuple[str, Engine]]:
     """An empty archive database (SQLite and PostgreSQL) and an engine on it."""
-    engine = make_engine(db_url)
-    yield db_url, engine
+    engine = make_engine(migrated_url)
+    yield migrated_url, engine
     engine.dispose()
