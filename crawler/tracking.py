@@ -15,6 +15,19 @@ from crawler.items import FetchFailure, IssueOutcome
 
 IssueKey = tuple[str, dt.date]  # (paper slug, issue date)
 
+#: Answers that say a URL is gone; fetching it again cannot help, so they are recorded as
+#: failures but leave the issue complete.
+GONE = frozenset({"http 404", "http 410"})
+
+
+def is_gone(failure: FetchFailure) -> bool:
+    """Whether ``failure`` is permanent: the site lists a URL that it does not serve.
+
+    >>> is_gone(FetchFailure("u", "http 404")), is_gone(FetchFailure("u", "http 503"))
+    (True, False)
+    """
+    return failure.reason in GONE
+
 
 @dataclass(slots=True)
 class IssueProgress:
@@ -32,9 +45,10 @@ class IssueProgress:
     def outcome(self) -> IssueOutcome:
         if self.missing:
             status = "missing"
-        elif self.failures:
+        elif any(not is_gone(f) for f in self.failures.values()):
             status = "partial"
         else:
+            # Every URL is stored or gone for good: nothing is left to fetch.
             status = "complete"
         return IssueOutcome(
             paper=self.key[0],
@@ -56,7 +70,7 @@ class CrawlTracker:
     False
     >>> t.expect(key, "http://x/a1"), t.resolve("http://x/index")
     (True, None)
-    >>> t.fail("http://x/a1", "http 404").status
+    >>> t.fail("http://x/a1", "http 503").status
     'partial'
     """
 

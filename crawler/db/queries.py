@@ -139,3 +139,47 @@ def top_authors(
         query = query.where(AUTHORS.c.role == role)
     query = query.order_by(func.count().desc(), AUTHORS.c.name).limit(limit)
     return [(row.name, row.role, int(row.n)) for row in conn.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProgress:
+    """What is already stored of an issue, so a recheck fetches only the rest."""
+
+    done_pages: frozenset[str]  # page URLs parsed, with all their articles stored
+    stored_articles: frozenset[str]
+    failed: dict[str, str]  # URL -> kind (page, article) of the issue's recorded failures
+
+
+def issue_progress(conn: Connection, paper: str, day: dt.date) -> StoredProgress:
+    """The stored state of ``paper``'s issue of ``day``."""
+    issue_id = conn.execute(
+        select(ISSUES.c.id)
+        .join(PAPERS, PAPERS.c.id == ISSUES.c.paper_id)
+        .where(PAPERS.c.slug == paper, ISSUES.c.date == day, ISSUES.c.edition == "")
+    ).scalar()
+    if issue_id is None:
+        return StoredProgress(frozenset(), frozenset(), {})
+    stored_per_page = (
+        select(ARTICLES.c.page_id, func.count().label("n"))
+        .where(ARTICLES.c.issue_id == issue_id)
+        .group_by(ARTICLES.c.page_id)
+        .subquery()
+    )
+    done_pages = conn.execute(
+        select(PAGES.c.url)
+        .outerjoin(stored_per_page, stored_per_page.c.page_id == PAGES.c.id)
+        .where(
+            PAGES.c.issue_id == issue_id,
+            PAGES.c.expected_article_count.is_not(None),
+            func.coalesce(stored_per_page.c.n, 0) >= PAGES.c.expected_article_count,
+        )
+    ).scalars()
+    articles = conn.execute(select(ARTICLES.c.url).where(ARTICLES.c.issue_id == issue_id)).scalars()
+    failed = conn.execute(
+        select(FAILURES.c.url, FAILURES.c.kind).where(FAILURES.c.issue_id == issue_id)
+    ).all()
+    return StoredProgress(
+        done_pages=frozenset(done_pages),
+        stored_articles=frozenset(articles),
+        failed={row.url: row.kind for row in failed},
+    )

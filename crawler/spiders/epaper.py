@@ -25,7 +25,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.config import database_url
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
-from crawler.db.queries import stored_article_urls, stored_issues
+from crawler.db.queries import StoredProgress, issue_progress, stored_issues
 from crawler.errors import EpaperError
 from crawler.extract import get_extractor
 from crawler.extract.founder import calendar_url, parse_calendar
@@ -39,7 +39,7 @@ from crawler.items import (
     PageItem,
     PageRef,
 )
-from crawler.params import CrawlParams, Mode, beijing_today
+from crawler.params import CrawlParams, beijing_today
 from crawler.planning import PaperPlan, plan_paper
 from crawler.registry import Paper
 from crawler.tracking import CrawlTracker, IssueKey
@@ -131,7 +131,7 @@ class EpaperSpider(scrapy.Spider):
     override: str
     tracker: CrawlTracker
     plans: dict[str, PaperPlan]
-    known_articles: dict[IssueKey, set[str]]
+    stored: dict[IssueKey, StoredProgress]
     problems: list[str]
     robots_ignored: frozenset[str]
 
@@ -148,7 +148,7 @@ class EpaperSpider(scrapy.Spider):
         spider.override = str(settings.get("EPAPER_BASE_URL_OVERRIDE") or "")
         spider.tracker = CrawlTracker()
         spider.plans = {}
-        spider.known_articles = {}
+        spider.stored = {}
         spider.problems = []
         spider.robots_ignored = frozenset(settings.getlist("EPAPER_ROBOTSTXT_IGNORE"))
         spider.allowed_domains = sorted(
@@ -171,10 +171,12 @@ class EpaperSpider(scrapy.Spider):
                     self.plans[paper.slug] = plan
                     if plan.note:
                         logger.warning("%s: %s", paper.slug, plan.note)
-                    if self.params.mode is Mode.RETRY:
-                        for day in plan.dates:
-                            urls = stored_article_urls(conn, paper.slug, day)
-                            self.known_articles[(paper.slug, day)] = urls
+                    for day in plan.dates:
+                        # A stored, unfinished issue of a past day is completed, not
+                        # fetched again: only what is not stored yet, and what failed.
+                        # Today's issue is fetched whole: pages and corrections still come.
+                        if day in stored and day < self.params.today:
+                            self.stored[(paper.slug, day)] = issue_progress(conn, paper.slug, day)
         finally:
             engine.dispose()
 
@@ -254,10 +256,13 @@ class EpaperSpider(scrapy.Spider):
             return
         self._stat(slug, "issues_found")
         yield IssueItem(paper=slug, date=day, url=url, page_count=len(index.pages))
+        before = self.stored.get(key)
         for page in index.pages:
             page_url = canonical_url(page.url)
             # Every page of the page list gets a row, even one that fails to load.
             yield PageItem(paper=slug, date=day, page=page, article_count=None)
+            if before is not None and page_url in before.done_pages:
+                continue
             if page_url == url:
                 # The index is the first page itself (node_2.htm, _01.htm): parse it here.
                 self.tracker.expect(key, page_url + "#page")
@@ -268,6 +273,12 @@ class EpaperSpider(scrapy.Spider):
                     self.parse_page,
                     {META_PAPER: slug, META_DATE: day, META_KIND: "page", META_PAGE: page},
                 )
+        if before is not None:
+            for failed, kind in sorted(before.failed.items()):
+                if kind == "article" and failed not in before.stored_articles:
+                    request = self._article_request(key, failed, None, None)
+                    if request is not None:
+                        yield request
         if family in STATIC_ISSUE_LINKS:
             yield from self._adjacent_issues(paper, (index.prev_issue_url, index.next_issue_url))
         yield from self._resolve(url)
@@ -317,11 +328,12 @@ class EpaperSpider(scrapy.Spider):
         progress.pages += 1
         progress.articles += len(content.articles)
         yield PageItem(paper=slug, date=day, page=page, article_count=len(content.articles))
-        known = self.known_articles.get(key, set())
+        before = self.stored.get(key)
+        known = before.stored_articles if before is not None else frozenset()
         for order, article in enumerate(content.articles, 1):
             article_url = canonical_url(article.url)
             if article_url in known:
-                continue  # retry mode: stored already
+                continue  # stored by an earlier run
             request = self._article_request(key, article_url, page.number, order)
             if request is not None:
                 yield request
@@ -472,6 +484,9 @@ class EpaperSpider(scrapy.Spider):
             yield from self._finish(outcome)
 
     def _finish(self, outcome: IssueOutcome) -> Iterator[IssueOutcome]:
+        if outcome.status == "complete" and outcome.date >= self.params.today:
+            # Today's issue may still get pages and corrections: the next run checks it.
+            outcome = replace(outcome, status="partial")
         progress = self.tracker.issue((outcome.paper, outcome.date))
         if outcome.status != "missing" and progress.pages and not progress.articles:
             self.problems.append(

@@ -57,3 +57,14 @@ def test_an_index_answering_404_makes_the_issue_missing() -> None:
     t.expect(KEY, "index")
     outcome = t.mark_missing("index")
     assert outcome is not None and outcome.status == "missing"
+
+
+def test_a_url_that_is_gone_is_recorded_but_leaves_the_issue_complete() -> None:
+    t = CrawlTracker()
+    t.expect(KEY, "index")
+    t.expect(KEY, "a1")
+    t.resolve("index")
+    outcome = t.fail("a1", "http 404")
+    assert outcome is not None
+    assert outcome.status == "complete"
+    assert [(f.url, f.reason) for f in outcome.failures] == [("a1", "http 404")]
