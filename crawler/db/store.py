@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Connection, Table, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crawler.db.models import (
@@ -64,13 +64,19 @@ def _upsert(
     keys: tuple[str, ...],
     values: dict[str, Any],
     keep: tuple[str, ...] = (),
+    fill: tuple[str, ...] = (),
 ) -> int:
     """Insert ``values`` or update the row with the same ``keys``; return its id.
 
-    Columns named in ``keep`` are written on insert only (e.g. ``first_crawled_at``).
+    Columns named in ``keep`` are written on insert only (e.g. ``first_crawled_at``);
+    columns named in ``fill`` are updated only with a value, never back to NULL.
     """
     stmt = _insert(conn, table).values(**values)
-    changes = {k: stmt.excluded[k] for k in values if k not in keys and k not in keep}
+    changes = {
+        k: func.coalesce(stmt.excluded[k], table.c[k]) if k in fill else stmt.excluded[k]
+        for k in values
+        if k not in keys and k not in keep
+    }
     stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=changes)
     return int(conn.execute(stmt.returning(table.c.id)).scalar_one())
 
@@ -135,9 +141,10 @@ def upsert_page(
         "image_url": image_url,
         "expected_article_count": expected_article_count,
     }
-    # A page known only from the page list (count None) keeps the count a fetch found.
-    keep = ("expected_article_count",) if expected_article_count is None else ()
-    return _upsert(conn, PAGES, ("issue_id", "number"), values, keep=keep)
+    # What the page list says of a page is less than what the page itself says: a page
+    # known only from the list (count None) keeps the files and count a fetch found.
+    fill = ("name", "pdf_url", "image_url", "expected_article_count")
+    return _upsert(conn, PAGES, ("issue_id", "number"), values, fill=fill)
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,25 +317,26 @@ def record_issue_outcome(
     conn: Connection,
     issue_id: int,
     status: str,
-    failures: list[tuple[str, str, str]],
+    failures: list[tuple[str, str, str, str | None]],
     at: dt.datetime,
 ) -> None:
-    """Set an issue's status and replace its failures with ``(url, kind, reason)`` triples.
+    """Set an issue's status and replace its failures: ``(url, kind, reason, page_number)``.
 
     A URL that failed before keeps its first failure time and counts one more attempt.
     """
     conn.execute(
         update(ISSUES).where(ISSUES.c.id == issue_id).values(status=status, last_crawled_at=at)
     )
-    urls = [url for url, _, _ in failures]
+    urls = [url for url, _, _, _ in failures]
     conn.execute(
         delete(FAILURES).where(FAILURES.c.issue_id == issue_id, FAILURES.c.url.not_in(urls))
     )
-    for url, kind, reason in failures:
+    for url, kind, reason, page_number in failures:
         stmt = _insert(conn, FAILURES).values(
             issue_id=issue_id,
             url=url,
             kind=kind,
+            page_number=page_number,
             reason=reason[:200],
             attempts=1,
             first_failed_at=at,
@@ -338,6 +346,7 @@ def record_issue_outcome(
             index_elements=["issue_id", "url"],
             set_={
                 "kind": stmt.excluded.kind,
+                "page_number": stmt.excluded.page_number,
                 "reason": stmt.excluded.reason,
                 "attempts": FAILURES.c.attempts + 1,
                 "last_failed_at": stmt.excluded.last_failed_at,

@@ -1,0 +1,107 @@
+"""Text of HTML nodes as a reader sees it: no scripts, styles or Webdings glyphs; lines at blocks.
+
+E-paper templates draw their navigation arrows with ``<font face=Webdings>3</font>`` /
+``4``; those digits are not text, so they are skipped here, at the HTML level, where they
+can still be told apart from a real 3 or 4.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crawler.cleaning import normalize_whitespace
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+#: Elements that start a new line of text.
+BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "blockquote", "br", "center", "dd", "div", "dl"),
+        *("dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6"),
+        *("header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody"),
+        *("td", "th", "thead", "tr", "ul", "founder-content"),
+    }
+)
+#: Elements whose text is never shown.
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "head", "title", "template", "select"})
+
+
+def is_glyph_font(element: Any) -> bool:
+    """Whether an element is ``<font face=Webdings|Wingdings>``, whose digits draw arrows.
+
+    >>> from parsel import Selector
+    >>> is_glyph_font(Selector(text="<font face=Webdings>3</font>").css("font")[0].root)
+    True
+    """
+    tag = element.tag if isinstance(element.tag, str) else ""
+    face = (element.get("face") or "").lower()
+    return tag.lower() == "font" and ("webdings" in face or "wingdings" in face)
+
+
+def _walk(element: Any, lines: list[list[str]]) -> None:
+    tag = element.tag.lower() if isinstance(element.tag, str) else None
+    hidden = tag is None or tag in HIDDEN_TAGS or is_glyph_font(element)
+    block = tag in BLOCK_TAGS
+    if block:
+        lines.append([])
+    if not hidden:
+        if element.text:
+            lines[-1].append(element.text)
+        for child in element:
+            _walk(child, lines)
+    if block:
+        lines.append([])
+    # The tail belongs to the parent, so it is shown even after a hidden element.
+    if element.tail:
+        lines[-1].append(element.tail)
+
+
+def text_lines(node: Selector) -> list[str]:
+    """The node's visible text, one string per block line, whitespace normalised, empties dropped.
+
+    >>> from parsel import Selector
+    >>> sel = Selector(text="<div><font face=Webdings>3</font>上一篇<br>正 文<p>段落</p>"
+    ...                     "<script>x()</script><!-- c -->尾</div>")
+    >>> text_lines(sel.css("div")[0])
+    ['上一篇', '正 文', '段落', '尾']
+    """
+    root = node.root
+    if isinstance(root, str):
+        return [normalize_whitespace(root)] if normalize_whitespace(root) else []
+    lines: list[list[str]] = [[]]
+    tail, root.tail = root.tail, None  # the node's own tail is outside it
+    try:
+        _walk(root, lines)
+    finally:
+        root.tail = tail
+    return [text for text in (normalize_whitespace("".join(parts)) for parts in lines) if text]
+
+
+def raw_lines(node: Selector) -> list[str]:
+    """Like :func:`text_lines` but without whitespace normalisation (for cleaning to measure).
+
+    >>> from parsel import Selector
+    >>> raw_lines(Selector(text="<p>\\u3000\\u3000甲</p><p>乙</p>").css("body")[0])
+    ['\\u3000\\u3000甲', '乙']
+    """
+    root = node.root
+    if isinstance(root, str):
+        return [root]
+    lines: list[list[str]] = [[]]
+    tail, root.tail = root.tail, None
+    try:
+        _walk(root, lines)
+    finally:
+        root.tail = tail
+    return [text for text in ("".join(parts) for parts in lines) if text.strip()]
+
+
+def visible_text(node: Selector) -> str:
+    """The node's visible text on one line (blocks joined by a space).
+
+    >>> from parsel import Selector
+    >>> visible_text(Selector(text="<a><font face=webdings>4</font>下一篇</a>").css("a")[0])
+    '下一篇'
+    """
+    return " ".join(text_lines(node))

@@ -1,0 +1,365 @@
+"""Extraction for the PaperIndex family (大众报业: 大众日报, 鲁中晨报): entry, issue, page, article.
+
+URL layout (*inferred*, see DOMAIN.md): ``content/PaperIndex.htm`` redirects by meta refresh to
+``content/YYYYMMDD/IssueIndex.htm``, which is page 01 of the issue and lists every page
+``PageNNXX.htm``; a page links its articles ``ArticelNNNNNXX.htm`` ("Articel" sic) from a
+title list and image hotspots.
+
+No real page of this family has been captured (the seed's visible text is the only
+witness), so the rules lean on what a reader sees — link texts such as 上一期 and 上一篇,
+labels such as 第05版:淄博, the ids ``contenttitle`` / ``contenttext`` named in DOMAIN.md —
+and each rule is one small function, easy to correct once a real page turns up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from crawler.cleaning import (
+    clean_paragraphs,
+    dateline_authors,
+    find_dateline,
+    is_boilerplate,
+    normalize_whitespace,
+    parse_byline,
+    parse_dateline,
+    parse_page_label,
+    parse_printed_date,
+    split_byline,
+    strip_template_garbage,
+    take_jump_notes,
+)
+from crawler.extract import ExtractionError
+from crawler.extract.dom import raw_lines, text_lines, visible_text
+from crawler.items import (
+    Article,
+    ArticleRef,
+    Author,
+    Continuation,
+    Image,
+    IssueIndex,
+    PageContent,
+    PageRef,
+)
+from crawler.urls import canonical_url, resolve_link
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+_PAGE_HREF = re.compile(r"(?:^|/)Page(?P<number>[A-Za-z]?\d+)[A-Za-z]*\.htm$", re.IGNORECASE)
+_ARTICLE_HREF = re.compile(r"(?:^|/)Artic(?:el|le)\w*\.htm$", re.IGNORECASE)
+_ISSUE_DIR = re.compile(r"/(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})/")
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\"\s;]+)", re.IGNORECASE)
+_SCRIPT_LOCATION = re.compile(
+    r"location(?:\.href)?\s*=\s*['\"]([^'\"]+IssueIndex\.htm)['\"]", re.IGNORECASE
+)
+# 参见第<a>06</a>版--<a>要闻</a>: the template's 转版 link, next to the 上一篇/下一篇 links.
+_CONTINUATION = re.compile(r"(?:参见|下转|转)\s*第\s*(?P<number>[A-Za-z]?\d{1,3})\s*版")
+# The title list repeats every article's 参见 row; only the article's own rows count.
+_NOT_IN_TITLE_LIST = "not(ancestor::*[@id='TitleList'])"
+
+# ---------------------------------------------------------------------------------------
+# Shared bits
+# ---------------------------------------------------------------------------------------
+
+
+def _links(selector: Selector, url: str, pattern: re.Pattern[str]) -> list[tuple[str, Selector]]:
+    """(canonical URL, element) of every ``a``/``area`` whose href matches, in document order."""
+    found = []
+    for node in selector.xpath("//a[@href] | //area[@href]"):
+        target = resolve_link(node.attrib.get("href"), url)
+        if target and pattern.search(target):
+            found.append((target, node))
+    return found
+
+
+def _link_by_text(selector: Selector, url: str, word: str) -> str | None:
+    """The target of the first link whose visible text is ``word`` (上一期)."""
+    for node in selector.xpath("//a[@href]"):
+        if visible_text(node) == word:
+            return resolve_link(node.attrib.get("href"), url)
+    return None
+
+
+def issue_date_from_url(url: str) -> dt.date | None:
+    """The issue date in a PaperIndex URL's ``YYYYMMDD`` directory.
+
+    >>> issue_date_from_url("http://e.cn/lzcb/content/20211020/Page05TJ.htm")
+    datetime.date(2021, 10, 20)
+    >>> issue_date_from_url("http://e.cn/lzcb/content/PaperIndex.htm") is None
+    True
+    """
+    match = _ISSUE_DIR.search(url)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
+def _body_lines(selector: Selector) -> list[str]:
+    body = selector.xpath("//body")
+    return text_lines(body[0]) if body else []
+
+
+def _page_label(selector: Selector) -> tuple[str | None, str | None]:
+    """The page's own label (``<span id=PageLabel>第05版:淄博``), else the first printed one."""
+    for node in selector.xpath("//*[@id='PageLabel']"):
+        number, name = parse_page_label(visible_text(node))
+        if number:
+            return number, name
+    for line in _body_lines(selector):
+        if line.startswith("第") and len(line) <= 40:
+            number, name = parse_page_label(line)
+            if number:
+                return number, name
+    return None, None
+
+
+def _page_list(selector: Selector, url: str) -> tuple[PageRef, ...]:
+    """The issue's page list (版面导航): page links labelled 第NN版, in order, de-duplicated."""
+    pages: dict[str, PageRef] = {}
+    for target, node in _links(selector, url, _PAGE_HREF):
+        number, name = parse_page_label(visible_text(node))
+        if number is None or target in pages:
+            continue  # 上一版/下一版 arrows and 本版上一期 are not labelled 第NN版
+        pages[target] = PageRef(
+            order=len(pages) + 1,
+            number=number,
+            name=name,
+            url=target,
+            pdf_url=_pdf_in_row(node, url),
+        )
+    return tuple(pages.values())
+
+
+def _pdf_in_row(node: Selector, url: str) -> str | None:
+    """The PDF link printed in the same row as a page link (``<TR><TD>第01版</TD><TD>PDF``).
+
+    Climbs from the link while the enclosing element holds no other page's link, so a
+    neighbour's PDF is never taken.
+    """
+    for ancestor in reversed(node.xpath("ancestor::*")):
+        pages = {
+            resolve_link(href, url)
+            for href in ancestor.xpath(".//a/@href").getall()
+            if _PAGE_HREF.search(href)
+        }
+        if len(pages) > 1:
+            return None
+        for href in ancestor.xpath(".//a/@href").getall():
+            if href.lower().endswith(".pdf"):
+                return resolve_link(href, url)
+    return None
+
+
+def _page_pdf(selector: Selector, url: str) -> str | None:
+    """The page's own PDF: the ``PDF 版`` link by the page label, else the first PDF link."""
+    first = None
+    for node in selector.xpath("//a[@href]"):
+        href = node.attrib.get("href", "")
+        if not href.lower().endswith(".pdf"):
+            continue
+        if visible_text(node).replace(" ", "") == "PDF版":
+            return resolve_link(href, url)
+        first = first or resolve_link(href, url)
+    return first
+
+
+# ---------------------------------------------------------------------------------------
+# Entry and issue
+# ---------------------------------------------------------------------------------------
+
+
+def resolve_entry(selector: Selector, url: str) -> str | None:
+    """Where ``PaperIndex.htm`` sends the reader: its meta refresh (or script) target.
+
+    >>> from parsel import Selector
+    >>> sel = Selector(text='<meta http-equiv="refresh" content="0; URL=20211020/IssueIndex.htm">')
+    >>> resolve_entry(sel, "http://e.cn/lzcb/content/PaperIndex.htm")
+    'http://e.cn/lzcb/content/20211020/IssueIndex.htm'
+    """
+    for content in selector.xpath(
+        "//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content"
+    ).getall():
+        match = _REFRESH_URL.search(content)
+        if match:
+            return canonical_url(match.group(1), url)
+    for script in selector.xpath("//script/text()").getall():
+        match = _SCRIPT_LOCATION.search(script)
+        if match:
+            return canonical_url(match.group(1), url)
+    for href in selector.xpath("//a/@href").getall():
+        if "issueindex.htm" in href.lower():
+            return canonical_url(href, url)
+    return None
+
+
+def extract_issue(selector: Selector, url: str) -> IssueIndex:
+    """An issue's ``IssueIndex.htm``: date, page list, and the 上一期/下一期 targets.
+
+    ``IssueIndex.htm`` is also page 01 itself: :func:`extract_page` reads its articles.
+    """
+    date = issue_date_from_url(url) or parse_printed_date(" ".join(_body_lines(selector)))
+    if date is None:
+        raise ExtractionError(f"no issue date in {url}")
+    return IssueIndex(
+        date=date,
+        pages=_page_list(selector, url),
+        prev_issue_url=_link_by_text(selector, url, "上一期"),
+        next_issue_url=_link_by_text(selector, url, "下一期"),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Page
+# ---------------------------------------------------------------------------------------
+
+
+def _title_of(node: Selector) -> str | None:
+    """A link's title as printed (the list's ``· `` bullet dropped), or its title attribute."""
+    text = normalize_whitespace(strip_template_garbage(visible_text(node))).lstrip("·•").strip()
+    if not text:
+        text = normalize_whitespace(node.attrib.get("title") or node.attrib.get("alt") or "")
+    return text or None
+
+
+def extract_page(selector: Selector, url: str) -> PageContent:
+    """A page (``PageNNXX.htm`` or ``IssueIndex.htm``): label, article links, PDF, image.
+
+    Articles come in title-list order, then any article only a hotspot links, all
+    de-duplicated by canonical URL.
+    """
+    refs: dict[str, ArticleRef] = {}
+    links = _links(selector, url, _ARTICLE_HREF)
+    listed = [(t, n) for t, n in links if n.root.tag.lower() == "a"]
+    hotspots = [(t, n) for t, n in links if n.root.tag.lower() == "area"]
+    for target, node in listed + hotspots:
+        title = _title_of(node)
+        if title and is_boilerplate(title):
+            continue  # an article page's 上一篇:… link is navigation, not the page's list
+        known = refs.get(target)
+        if known is None or (known.title is None and title):
+            refs[target] = ArticleRef(url=target, title=title)
+    number, name = _page_label(selector)
+    image = selector.xpath("//img[@usemap]/@src").get()
+    return PageContent(
+        number=number,
+        name=name,
+        articles=tuple(refs.values()),
+        pdf_url=_page_pdf(selector, url),
+        image_url=resolve_link(image, url) if image else None,
+        pages=_page_list(selector, url),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Article
+# ---------------------------------------------------------------------------------------
+
+
+def _field(selector: Selector, name: str) -> str | None:
+    """Cleaned one-line text of the element with id ``name``; None when absent or empty."""
+    for node in selector.xpath(f"//*[@id='{name}']"):
+        text = normalize_whitespace(strip_template_garbage(visible_text(node)))
+        if text:
+            return text
+    return None
+
+
+def _continuations(selector: Selector, url: str) -> tuple[Continuation, ...]:
+    """The article's 参见第X版 / 下转第X版 rows with a link (emptied template rows have none)."""
+    found: dict[str, Continuation] = {}
+    rows = selector.xpath(
+        f"//*[text()[contains(., '参见第') or contains(., '转第')]][{_NOT_IN_TITLE_LIST}]"
+    )
+    for row in rows:
+        match = _CONTINUATION.search(strip_template_garbage(visible_text(row)))
+        target = resolve_link(row.xpath(".//a/@href").get(), url)
+        if match and target and target not in found:
+            found[target] = Continuation(kind="page", page_number=match["number"], url=target)
+    return tuple(found.values())
+
+
+def _images(selector: Selector, url: str) -> tuple[Image, ...]:
+    """Article pictures (``<a target=_blank><img>`` or inside the text) with their captions."""
+    images: dict[str, Image] = {}
+    for img in selector.xpath(
+        "//img[@src][not(@usemap)][ancestor::a[@target='_blank'] or ancestor::*[@id='contenttext']]"
+    ):
+        src = resolve_link(img.attrib.get("src"), url)
+        if src is None or src in images:
+            continue
+        images[src] = Image(url=src, caption=_caption(img))
+    return tuple(images.values())
+
+
+def _caption(img: Selector) -> str | None:
+    """The text of the small table holding one picture (``table.pic`` → ``td.picdesc``)."""
+    for table in img.xpath("ancestor::table[1]"):
+        if len(table.xpath(".//img")) != 1 or table.xpath(".//*[@id='contenttext']"):
+            return None
+        caption = normalize_whitespace(strip_template_garbage(visible_text(table)))
+        return caption or None
+    return None
+
+
+def _neighbour(selector: Selector, url: str, word: str) -> str | None:
+    """The 上一篇/下一篇 link (``上一篇:title``); None when the template printed garbage instead."""
+    for node in selector.xpath("//a[@href]"):
+        if strip_template_garbage(visible_text(node)).startswith(word):
+            target = resolve_link(node.attrib.get("href"), url)
+            if target and _ARTICLE_HREF.search(target):
+                return target
+    return None
+
+
+def _printed_date(selector: Selector) -> dt.date | None:
+    """The date the article page prints (``<td class=date>2021/10/20``), else the first one."""
+    for text in selector.xpath("//*[contains(concat(' ', @class, ' '), ' date ')]//text()"):
+        found = parse_printed_date(text.get())
+        if found:
+            return found
+    return parse_printed_date(" ".join(_body_lines(selector)))
+
+
+def _authors(byline: str | None, paragraphs: tuple[str, ...]) -> tuple[Author, ...]:
+    """Byline authors, then a wire dateline's agency and reporters (新华社…电（记者 X）)."""
+    authors = list(parse_byline(byline)) if byline else []
+    for paragraph in paragraphs[:3]:
+        if parse_dateline(paragraph):
+            authors += [a for a in dateline_authors(paragraph) if a not in authors]
+            break
+    return tuple(authors)
+
+
+def extract_article(selector: Selector, url: str) -> Article:
+    """An article page (``ArticelNNNNNXX.htm``) as a clean :class:`~crawler.items.Article`."""
+    title = _field(selector, "contenttitle")
+    if title is None:
+        raise ExtractionError(f"no article title (span#contenttitle) in {url}")
+    body = [line for node in selector.xpath("//*[@id='contenttext']") for line in raw_lines(node)]
+    # A continued part opens with （上接第01版）; the note is navigation, not text.
+    cleaned, _jumps = take_jump_notes(clean_paragraphs(body))
+    byline, paragraphs = split_byline(cleaned, _field(selector, "contentauthor"))
+    number, name = _page_label(selector)
+    return Article(
+        url=canonical_url(url),
+        title=title,
+        kicker=_field(selector, "contentpretitle") or _field(selector, "contentintrotitle"),
+        subtitle=_field(selector, "contentsubtitle"),
+        byline=byline,
+        authors=_authors(byline, paragraphs),
+        dateline=find_dateline(paragraphs),
+        paragraphs=paragraphs,
+        images=_images(selector, url),
+        prev_url=_neighbour(selector, url, "上一篇"),
+        next_url=_neighbour(selector, url, "下一篇"),
+        continuations=_continuations(selector, url),
+        page_number=number,
+        page_name=name,
+        date=_printed_date(selector) or issue_date_from_url(url),
+    )
