@@ -63,6 +63,7 @@ def _upsert(
     table: Table,
     keys: tuple[str, ...],
     values: dict[str, Any],
+    *,
     keep: tuple[str, ...] = (),
     fill: tuple[str, ...] = (),
 ) -> int:
