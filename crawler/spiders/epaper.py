@@ -22,6 +22,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.archive import META_CAPTURE
 from crawler.config import database_url
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
@@ -31,9 +32,11 @@ from crawler.extract import get_extractor
 from crawler.extract.founder import calendar_url, parse_calendar
 from crawler.extract.founder_common import date_in_url
 from crawler.extract.paperindex import issue_date_from_url
+from crawler.files import refusal_reason
 from crawler.items import (
     Article,
     ArticleItem,
+    FileItem,
     IssueItem,
     IssueOutcome,
     PageItem,
@@ -65,6 +68,12 @@ META_LISTED = "epaper_listed"
 META_HEAD = "epaper_head"
 META_ARTICLE = "epaper_article"
 META_PARTS = "epaper_parts"
+#: Set on the requests for page PDFs and article images (never counted as page or
+#: article requests): the paper, and the link as the page or article gave it.
+META_FILE_PAPER = "epaper_file_paper"
+META_FILE_URL = "epaper_file_url"
+#: The capture of an article's first part, kept while its continuation parts are fetched.
+META_HEAD_CAPTURE = "epaper_head_capture"
 
 
 def merge_parts(head: Article, part: Article) -> Article:
@@ -96,6 +105,12 @@ def source_id(url: str) -> str | None:
     stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     match = re.match(r"(?:content_|nw\.D110000[a-z]+_|Articel)(?P<id>.+)$", stem)
     return match["id"] if match else (stem or None)
+
+
+def requested_url(message: Request | Response) -> str:
+    """The canonical URL the spider asked for, before any redirect (what it tracks)."""
+    redirects = message.meta.get("redirect_urls")
+    return canonical_url(redirects[0] if redirects else message.url)
 
 
 def url_date(url: str) -> dt.date | None:
@@ -134,6 +149,9 @@ class EpaperSpider(scrapy.Spider):
     stored: dict[IssueKey, StoredProgress]
     problems: list[str]
     robots_ignored: frozenset[str]
+    download_pdfs: bool
+    download_images: bool
+    files_requested: set[str]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> EpaperSpider:
@@ -151,6 +169,9 @@ class EpaperSpider(scrapy.Spider):
         spider.stored = {}
         spider.problems = []
         spider.robots_ignored = frozenset(settings.getlist("EPAPER_ROBOTSTXT_IGNORE"))
+        spider.download_pdfs = settings.getbool("EPAPER_DOWNLOAD_PDFS")
+        spider.download_images = settings.getbool("EPAPER_DOWNLOAD_IMAGES")
+        spider.files_requested = set()
         spider.allowed_domains = sorted(
             {urlsplit(p.base_url_for(settings)).hostname or "" for p in params.papers}
         )
@@ -181,7 +202,21 @@ class EpaperSpider(scrapy.Spider):
             engine.dispose()
 
     async def start(self) -> AsyncIterator[Any]:
+        # Under JOBDIR (Scrapy's pause and resume), the bookkeeping is kept in
+        # ``self.state``, which Scrapy saves at a clean stop: a resumed job carries on
+        # with its saved requests instead of planning again.
+        state = getattr(self, "state", None)
+        if state is not None and "tracker" in state:
+            self.tracker, self.plans, self.stored = (
+                state["tracker"],
+                state["plans"],
+                state["stored"],
+            )
+            logger.info("resuming a paused job: %d issues in progress", len(self.tracker))
+            return
         self._load_plans()
+        if state is not None:
+            state.update(tracker=self.tracker, plans=self.plans, stored=self.stored)
         for slug, plan in self.plans.items():
             paper = plan.paper
             self._stat(slug, "dates_planned", len(plan.dates))
@@ -235,7 +270,7 @@ class EpaperSpider(scrapy.Spider):
         meta = response.meta
         slug, day = meta[META_PAPER], meta[META_DATE]
         key: IssueKey = (slug, day)
-        url = canonical_url(response.url)
+        url = requested_url(response)
         if not self._complete_body(response):
             yield from self._fail(response.request, "truncated", "issue")  # type: ignore[arg-type]
             return
@@ -255,7 +290,13 @@ class EpaperSpider(scrapy.Spider):
             yield from self._fail(response.request, "parse: no pages", "issue")  # type: ignore[arg-type]
             return
         self._stat(slug, "issues_found")
-        yield IssueItem(paper=slug, date=day, url=url, page_count=len(index.pages))
+        yield IssueItem(
+            paper=slug,
+            date=day,
+            url=url,
+            page_count=len(index.pages),
+            capture=meta.get(META_CAPTURE),
+        )
         before = self.stored.get(key)
         for page in index.pages:
             page_url = canonical_url(page.url)
@@ -302,7 +343,7 @@ class EpaperSpider(scrapy.Spider):
             yield from self._fail(response.request, "truncated", "page")  # type: ignore[arg-type]
             return
         paper = self.plans[key[0]].paper
-        yield from self._page(response, meta[META_PAGE], key, paper, canonical_url(response.url))
+        yield from self._page(response, meta[META_PAGE], key, paper, requested_url(response))
 
     def _page(
         self, response: Response, ref: PageRef, key: IssueKey, paper: Paper, tracked: str
@@ -327,7 +368,14 @@ class EpaperSpider(scrapy.Spider):
         progress = self.tracker.issue(key)
         progress.pages += 1
         progress.articles += len(content.articles)
-        yield PageItem(paper=slug, date=day, page=page, article_count=len(content.articles))
+        yield PageItem(
+            paper=slug,
+            date=day,
+            page=page,
+            article_count=len(content.articles),
+            capture=response.meta.get(META_CAPTURE),
+        )
+        yield from self._file_requests(key, "pdf", [page.pdf_url])
         before = self.stored.get(key)
         known = before.stored_articles if before is not None else frozenset()
         for order, article in enumerate(content.articles, 1):
@@ -359,19 +407,19 @@ class EpaperSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         key: IssueKey = (meta[META_PAPER], meta[META_DATE])
-        url = canonical_url(response.url)
+        url = requested_url(response)
         if not self._complete_body(response):
-            yield from self._fail_url(url, "truncated", "article")
+            yield from self._fail(response.request, "truncated", "article")  # type: ignore[arg-type]
             return
         paper = self.plans[key[0]].paper
         family = paper.era_for(key[1]).family
         try:
             article = get_extractor(family).extract_article(self._selector(response, paper), url)
         except (ValueError, EpaperError) as exc:
-            yield from self._fail_url(url, f"parse: {exc}", "article")
+            yield from self._fail(response.request, f"parse: {exc}", "article")  # type: ignore[arg-type]
             return
         if not article.title:
-            yield from self._fail_url(url, "parse: no title", "article")
+            yield from self._fail(response.request, "parse: no title", "article")  # type: ignore[arg-type]
             return
         parts = [c.url for c in article.continuations if c.kind == "part" and c.url]
         parts = [canonical_url(u) for u in parts if canonical_url(u) != url]
@@ -381,6 +429,7 @@ class EpaperSpider(scrapy.Spider):
             yield from self._next_part(response, key, article, parts, url)
         else:
             yield self._article_item(response, key, article, url)
+            yield from self._file_requests(key, "image", [i.url for i in article.images])
         yield from self._neighbours(key, article, url)
         yield from self._resolve(url)
 
@@ -395,6 +444,7 @@ class EpaperSpider(scrapy.Spider):
             page_number=meta.get(META_PAGE) or article.page_number,
             order=meta.get(META_ORDER),
             source_id=source_id(url),
+            capture=meta.get(META_HEAD_CAPTURE) or meta.get(META_CAPTURE),
         )
 
     def _next_part(
@@ -409,6 +459,8 @@ class EpaperSpider(scrapy.Spider):
             META_HEAD: head,
             META_ARTICLE: article,
             META_PARTS: rest,
+            META_HEAD_CAPTURE: response.meta.get(META_HEAD_CAPTURE)
+            or response.meta.get(META_CAPTURE),
         }
         yield self._request(part_url, self.parse_part, meta)
 
@@ -416,7 +468,7 @@ class EpaperSpider(scrapy.Spider):
         """A continuation part of a long article: append it, then store the whole."""
         meta = response.meta
         key: IssueKey = (meta[META_PAPER], meta[META_DATE])
-        url = canonical_url(response.url)
+        url = requested_url(response)
         if not self._complete_body(response):
             yield from self._fail_url(url, "truncated", "article")
             return
@@ -432,6 +484,7 @@ class EpaperSpider(scrapy.Spider):
             yield from self._next_part(response, key, article, meta[META_PARTS], meta[META_HEAD])
         else:
             yield self._article_item(response, key, article, meta[META_HEAD])
+            yield from self._file_requests(key, "image", [i.url for i in article.images])
         yield from self._resolve(url)
 
     def _neighbours(self, key: IssueKey, article: Article, url: str) -> Iterator[Request]:
@@ -442,6 +495,63 @@ class EpaperSpider(scrapy.Spider):
                 if request is not None:
                     self._stat(key[0], "articles_found_by_links")
                     yield request
+
+    # --- page PDFs and article images --------------------------------------------------
+
+    def _file_requests(self, key: IssueKey, kind: str, urls: list[str | None]) -> Iterator[Request]:
+        """Requests for the page PDFs or article images that the settings ask for.
+
+        A file is no part of its issue's completeness: one that fails is logged and
+        counted (``files_failed``), and the issue stays complete without it.
+        """
+        if not (self.download_pdfs if kind == "pdf" else self.download_images):
+            return
+        for url in urls:
+            if not url or url in self.files_requested:
+                continue
+            self.files_requested.add(url)
+            refused = refusal_reason(url, self.allowed_domains)
+            if refused is not None:
+                logger.warning("%s %s not fetched: %s", kind, url, refused)
+                self._stat(key[0], "files_refused")
+                continue
+            meta: dict[str, Any] = {
+                META_FILE_PAPER: key[0],
+                META_DATE: key[1],
+                META_KIND: kind,
+                META_FILE_URL: url,
+            }
+            if key[0] in self.robots_ignored:
+                meta["dont_obey_robotstxt"] = True
+            self._stat(key[0], "files_requested")
+            # After the pages and articles: the text of an issue comes first.
+            yield Request(
+                url, callback=self.parse_file, errback=self.file_failed, meta=meta, priority=-1
+            )
+
+    def parse_file(self, response: Response) -> Iterator[FileItem]:
+        meta = response.meta
+        content_type = response.headers.get(b"Content-Type")
+        yield FileItem(
+            paper=meta[META_FILE_PAPER],
+            date=meta[META_DATE],
+            kind=meta[META_KIND],
+            url=meta[META_FILE_URL],
+            capture=meta.get(META_CAPTURE),
+            content_type=content_type.decode("latin-1") if content_type else None,
+            body=response.body,
+        )
+
+    def file_failed(self, failure: Failure) -> None:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        meta = request.meta
+        self._stat(meta[META_FILE_PAPER], "files_failed")
+        logger.warning(
+            "failed %s %s: %s (its issue is complete without it)",
+            meta[META_KIND],
+            meta[META_FILE_URL],
+            failure_reason(failure),
+        )
 
     # --- failures and completion ------------------------------------------------------
 
@@ -454,27 +564,31 @@ class EpaperSpider(scrapy.Spider):
             if request.meta.get(META_LISTED):
                 # Listed by the calendar or a link, but the site does not serve it.
                 self._stat(slug, "issues_missing")
-                outcome = self.tracker.mark_missing(canonical_url(request.url))
+                outcome = self.tracker.mark_missing(requested_url(request))
                 if outcome is not None:
                     yield outcome
             else:
                 # A date without an issue (a weekend, a holiday): nothing to store.
                 self._stat(slug, "dates_without_issue")
                 self.tracker.issue((slug, request.meta[META_DATE])).closed = True
-                self.tracker.resolve(canonical_url(request.url))
+                self.tracker.resolve(requested_url(request))
             return
         yield from self._fail(request, reason, kind)
 
     def _fail(self, request: Request, reason: str, kind: str) -> Iterator[Any]:
-        tracked = canonical_url(request.url)
-        yield from self._fail_url(tracked, reason, kind)
+        tracked = requested_url(request)
+        page = request.meta.get(META_PAGE)
+        number = page.number if isinstance(page, PageRef) else page
+        yield from self._fail_url(tracked, reason, kind, number)
 
-    def _fail_url(self, url: str, reason: str, kind: str) -> Iterator[Any]:
+    def _fail_url(
+        self, url: str, reason: str, kind: str, page_number: str | None = None
+    ) -> Iterator[Any]:
         key = self.tracker.owner(url)
         if key is not None:
             self._stat(key[0], "failures")
         logger.warning("failed %s %s: %s", kind, url, reason)
-        outcome = self.tracker.fail(url, reason, kind)
+        outcome = self.tracker.fail(url, reason, kind, page_number)
         if outcome is not None:
             yield from self._finish(outcome)
 

@@ -132,3 +132,56 @@ def test_a_redesigned_site_makes_the_nightly_update_fail_loudly(
     assert run.returncode == 1
     assert "lzcb 2025-03-31" in run.stderr
     assert "epaper: error:" in run.stderr
+
+
+def test_a_job_paused_with_ctrl_c_resumes_from_its_jobdir(
+    mocksite: MockSiteProcess, archive: tuple[str, Engine], tmp_path: Path
+) -> None:
+    url, engine = archive
+    paper, since, until = "lzcb", "2021-10-14", "2021-10-18"
+    jobdir = tmp_path / "job"
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        paper,
+        "--since",
+        since,
+        "--until",
+        until,
+        "--database",
+        url,
+        "--base-url-override",
+        mocksite.base_url + "/{slug}/",
+        "--profile",
+        "mock",
+        "--today",
+        TODAY,
+        "-s",
+        f"JOBDIR={jobdir}",
+        "-s",
+        "CONCURRENT_REQUESTS=4",
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(4.0)
+    process.send_signal(signal.SIGINT)  # one Ctrl-C: a clean stop that saves the job
+    _, stderr = process.communicate(timeout=120)
+    assert (jobdir / "spider.state").exists(), stderr[-2000:]
+    resumed = subprocess.run(
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    with engine.connect() as conn:
+        reasons = conn.execute(
+            select(models.CrawlRun.finish_reason).order_by(models.CrawlRun.id)
+        ).scalars().all()
+    assert reasons == ["shutdown", "finished"]
+    truth = mocksite.truth(papers=[paper], since=since, until=until)
+    result = compare(
+        engine, truth, {paper}, dt.date.fromisoformat(since), dt.date.fromisoformat(until)
+    )
+    assert result.equal, result.report()
