@@ -62,6 +62,29 @@ EPAPER_STORE_BATCH_SIZE = 200
 #: ... and at least every this many seconds (and when the crawl closes).
 EPAPER_STORE_FLUSH_SECONDS = 2.0
 
+# --- Raw archive (crawler/warc.py, crawler/archive.py, crawler/files.py) -----------------------
+
+#: Folder of the WARC files: every response the crawl receives is kept there (request,
+#: response or revisit, and context records, gzip per record). Empty: no WARC is written
+#: (and ``captures`` stays empty).
+EPAPER_WARC_DIR = "data/warc"
+#: First part of each WARC file's name: ``{prefix}-{UTC time}-{host}-{pid}-{serial}.warc.gz``.
+EPAPER_WARC_PREFIX = "epaper"
+#: A WARC file is closed and the next one started before it would grow past this size.
+EPAPER_WARC_MAX_BYTES = 1_000_000_000
+
+#: Download each page's PDF (PDF 版). Off: a PDF weighs 0.5-5 MB where a page's HTML weighs
+#: tens of kB, so PDFs multiply disk use and the site's bandwidth by ten or more.
+EPAPER_DOWNLOAD_PDFS = False
+#: Download article images. Off: they add about one request per two articles, which at
+#: one request a second per site makes a backfill half again as long.
+EPAPER_DOWNLOAD_IMAGES = False
+#: A content-addressed copy of every downloaded PDF and image, outside the WARC
+#: (``ab/cd/abcd....pdf``, named by SHA-256, never by URL). Empty: the WARC copy only.
+EPAPER_FILES_DIR = ""
+#: Files larger than this stay in the WARC only.
+EPAPER_FILES_MAX_BYTES = 8 * 1024 * 1024
+
 # --- Scrapy: politeness towards real sites -------------------------------------------------
 
 #: A browser's user agent: several e-paper sites answer 403/404 to unknown agents.
@@ -93,8 +116,14 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # Next to the downloader: it sees every answer as sent (before decompression,
+    # redirects and retries) and archives it.
+    "crawler.archive.ArchiveMiddleware": 950,
 }
-ITEM_PIPELINES = {"crawler.pipelines.StoragePipeline": 300}
+ITEM_PIPELINES = {
+    "crawler.files.FileStorePipeline": 290,
+    "crawler.pipelines.StoragePipeline": 300,
+}
 EXTENSIONS = {"crawler.runs.RunRecorder": 500}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,7 @@ from crawler.items import (
     PageItem,
     PageRef,
 )
-from crawler.params import CrawlParams, beijing_today
+from crawler.params import ArgumentError, CrawlParams, beijing_today
 from crawler.planning import PaperPlan, plan_paper
 from crawler.registry import Paper
 from crawler.tracking import CrawlTracker, IssueKey
@@ -157,10 +158,15 @@ class EpaperSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> EpaperSpider:
         settings = crawler.settings
         today_setting = settings.get("EPAPER_TODAY") or ""
-        params = CrawlParams.from_arguments(
-            {"today": today_setting, **kwargs} if today_setting else kwargs,
-            today=beijing_today(),
-        )
+        try:
+            params = CrawlParams.from_arguments(
+                {"today": today_setting, **kwargs} if today_setting else kwargs,
+                today=beijing_today(),
+            )
+        except ArgumentError as exc:
+            # `scrapy crawl epaper -a ...`: a bad argument is one line, before anything runs.
+            print(f"epaper: error: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
         spider = super().from_crawler(crawler, *args)
         spider.params = params
         spider.override = str(settings.get("EPAPER_BASE_URL_OVERRIDE") or "")

@@ -1,0 +1,276 @@
+"""The Founder new family (人民日报 from 2024-12-01, 湖北日报).
+
+Paths: pc/layout/YYYYMM/DD/node_PP.html pages and
+pc/content/YYYYMM/DD/content_N.html articles; the same article can sit on two pages.
+
+The page template follows the captured rmrb page (2024-12-25); articles follow the captured
+湖北日报 fragments (variant ``hubei``: font#intro-title/#main-title/#sub-title) or use
+#PreTitle/#Title/#SubTitle (variant ``rmrb``). Byline = the first body <p>.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crawler.mocksite.family import Family, Target, View
+from crawler.mocksite.markup import INDENT, block_coords, esc, parse_compact_date, relative
+from crawler.mocksite.model import ArticleContent, ArticlePlan, IssuePlan, PagePlan
+from crawler.mocksite.papers import FOUNDER_NEW, MockPaper
+from crawler.mocksite.textgen import stable_int
+
+_FILES = "../../../../../../testx/template/amucsite/projectPaper/files"
+_ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _folder(date: dt.date) -> str:
+    return f"{date:%Y%m}/{date:%d}"
+
+
+def _head(title: str) -> str:
+    scripts = "".join(
+        f'\t<script language=Javascript src="{_FILES}/{name}.js"></script>\n'
+        for name in ("app", "swiper.min", "prototype", "mp", "range", "lib", "dzbnews")
+    )
+    return (
+        '\n<!DOCTYPE html>\n<html lang="en">\n\n<head>\n'
+        '\t<meta http-equiv="Content-Type" content="text/html;charset=utf-8" />\n'
+        '\t<meta http-equiv="Content-Language" content="utf-8" />\n'
+        '\t<meta http-equiv="X-UA-Compatible" content="ie=edge">\n'
+        f"\t\t<title>{title}</title>\n"
+        "\t<META name='filetype' content='0'>\n\t<META name='publishedtype' content='1'>\n"
+        f'\t<link href="{_FILES}/default.css" rel="stylesheet">\n{scripts}</head>\n\n'
+    )
+
+
+class FounderNew(Family):
+    name = FOUNDER_NEW
+
+    # -- paths --------------------------------------------------------------------------
+
+    def page_path(self, issue: IssuePlan, page: PagePlan) -> str:
+        return f"pc/layout/{_folder(issue.date)}/node_{page.number}.html"
+
+    def article_path(self, issue: IssuePlan, art: ArticlePlan, part: int = 1) -> str:
+        return f"pc/content/{_folder(issue.date)}/content_{art.key}.html"
+
+    def pdf_path(self, issue: IssuePlan, page: PagePlan) -> str:
+        return f"pc/attachement/{_folder(issue.date)}/{page.uid}.pdf"
+
+    def page_image_path(self, issue: IssuePlan, page: PagePlan) -> str:
+        return f"pc/pic/{_folder(issue.date)}/{page.uid}.jpg.2"
+
+    def image_path(self, issue: IssuePlan, art: ArticlePlan, index: int) -> str:
+        h = f"{stable_int(issue.paper.slug, art.key, index):016x}"
+        return f"pc/pic/{_folder(issue.date)}/{h[:8]}-{h[8:12]}-{h[12:16]}-{art.key}.jpg.1"
+
+    def entry_path(self, paper: MockPaper) -> str:
+        return "pc/layout/index.html"
+
+    def parse(self, paper: MockPaper, path: str) -> Target | None:
+        if path == "pc/layout/index.html":
+            return Target("entry")
+        parts = path.split("/")
+        if len(parts) != 5 or parts[0] != "pc":
+            return None
+        date = parse_compact_date(parts[2] + parts[3])
+        if date is None:
+            return None
+        kind, name = parts[1], parts[4]
+        if kind in ("attachement", "pic"):
+            return Target("asset", date)
+        if kind == "layout" and name.startswith("node_") and name.endswith(".html"):
+            number = name[5:-5]
+            return Target("issue" if number == "01" else "page", date, number=number)
+        if kind == "content" and name.startswith("content_") and name.endswith(".html"):
+            key = name[8:-5]
+            return Target("article", date, key=int(key)) if key.isdigit() else None
+        return None
+
+    # -- pages --------------------------------------------------------------------------
+
+    def render_page(self, view: View, page: PagePlan, *, index: bool = False) -> str:
+        issue = view.issue
+        here = self.page_path(issue, page)
+        areas = "".join(
+            f'<Area coords="{coords}" shape="polygon" '
+            f'href="{relative(here, self.article_path(issue, art))}">'
+            for art, coords in zip(
+                page.articles,
+                block_coords(len(page.articles), 400, 575, fractional=True),
+                strict=True,
+            )
+        )
+        slides = "".join(
+            '\t\t\t\t\t\t\t<div class="swiper-slide">\n'
+            f'\t\t\t\t\t\t\t\t<a id="pageLink" href="{relative(here, self.page_path(issue, p))}">'
+            f"{p.number}版：{esc(p.name)}</a>\n\t\t\t\t\t\t\t</div>\n"
+            for p in view.pages
+        )
+        news = "".join(
+            "\t\t\t\t\t\t\t\t<li>\n\t\t\t\t\t\t\t\t\t<span>·</span>\n"
+            f'\t\t\t\t\t\t\t\t\t<a href="{relative(here, self.article_path(issue, art))}"> '
+            f"{esc(view.content(art).title)} </a>\n\t\t\t\t\t\t\t\t</li>\n"
+            for art in page.articles
+        )
+        date = issue.date
+        name = esc(view.paper.name)
+        return (
+            _head(f"{name}-数字报") + '\t<body onLoad="initialize();initMPPage();">\n'
+            '\t\t<div class="main w1000">\n\t\t\t<div class="left paper-box">\n'
+            '\t\t\t\t<div class="paper">\n'
+            f'\t\t\t\t\t<MAP NAME="PagePicMap">{areas}</MAP>\n'
+            f'\t\t\t\t\t<img width="400" height="575" src="'
+            f'{relative(here, self.page_image_path(issue, page))}" border="0" '
+            "USEMAP=#PagePicMap>\n\t\t\t\t</div>\n"
+            '\t\t\t\t<div class="paper-bot">\n\t\t\t\t\t<p class="left ban">\n'
+            f"\t\t\t\t\t\t第{page.number}版：{esc(page.name)}\n\t\t\t\t\t</p>\n"
+            '\t\t\t\t\t<p class="right btn">\n'
+            f'\t\t\t\t\t\t<a href="{relative(here, self.pdf_path(issue, page))}">PDF下载</a>\n'
+            "\t\t\t\t\t</p>\n\t\t\t\t</div>\n\t\t\t</div>\n"
+            '\t\t\t<div class="right right-main">\n\t\t\t\t<div class="date-box">\n'
+            f'\t\t\t\t\t<p class="date left">\n\t\t\t\t\t\t{name} <span class="newstime">'
+            f"{date.year}年{date.month:02d}月{date.day:02d}日 {_ENGLISH_DAYS[date.weekday()]}"
+            "</span>\n\t\t\t\t\t</p>\n"
+            '\t\t\t\t\t<p class="right">\n'
+            '\t\t\t\t\t\t<span class="prev" onClick="goPrePeriod()">上一期</span>\n'
+            '\t\t\t\t\t\t<span class="next" onClick="goNextPeriod();">下一期</span>\n'
+            "\t\t\t\t\t</p>\n\t\t\t\t</div>\n"
+            '\t\t\t\t<div class="swiper-box">\n\t\t\t\t\t<div class="swiper-container">\n'
+            f"{slides}\t\t\t\t\t</div>\n\t\t\t\t</div>\n"
+            '\t\t\t\t<div class="news">\n\t\t\t\t\t<ul class="news-list">\n'
+            f"{news}\t\t\t\t\t</ul>\n\t\t\t\t</div>\n\t\t\t</div>\n\t\t</div>\n"
+            '\t\t<div class="bottom"><div class="w1000"><p class="copy-cont">版权声明</p></div>'
+            "</div>\n"
+            "\t</body>\n\n\n</html>"
+        )
+
+    # -- articles -----------------------------------------------------------------------
+
+    def render_article(self, view: View, art: ArticlePlan, part: int) -> str:
+        if view.paper.variant == "hubei":
+            return self._article_hubei(view, art)
+        return self._article_rmrb(view, art)
+
+    def _body(self, content: ArticleContent, *, indent: str) -> str:
+        paragraphs = []
+        if content.byline:
+            paragraphs.append(f"<p>{esc(content.byline)}</p><p><br></p>")
+        if content.lead_marker:
+            paragraphs.append(f"<p>{indent}{esc(content.lead_marker)}</p>")
+        for paragraph in content.paragraphs:
+            text = esc(paragraph.text)
+            if paragraph.subhead:
+                paragraphs.append(f"<p><strong>{text}</strong></p>")
+            else:
+                paragraphs.append(f"<p>{indent}{text}</p>")
+        if content.end_marker:
+            paragraphs.append(f"<p>{indent}{esc(content.end_marker)}</p>")
+        if content.trailing_byline:
+            paragraphs.append(f"<p>{indent}{esc(content.trailing_byline)}</p>")
+        return "".join(paragraphs)
+
+    def _enpproperty(self, view: View, art: ArticlePlan, content: ArticleContent) -> str:
+        issue = view.issue
+        url = view.base_url + self.article_path(issue, art)
+        return (
+            f"<!--enpproperty <date>{issue.date.isoformat()} 00:00:00:0</date><author></author>"
+            f"<subtitle>{esc(content.subtitle or '')}</subtitle>"
+            f"<introtitle>{esc(content.kicker or '')}</introtitle><keyword></keyword>"
+            f"<paperarticleid>{art.key}</paperarticleid><channel>1</channel><nodeid>0</nodeid>"
+            f"<nodename></nodename><url>{esc(url)}</url>"
+            f"<urlpad>content_{art.key}.html</urlpad><siteid>1</siteid><paperid>5</paperid>"
+            f"<title>{esc(content.title)}</title>/enpproperty-->"
+        )
+
+    def _nav(self, view: View, art: ArticlePlan, here: str) -> str:
+        links = []
+        for label, step in (("上一篇", -1), ("下一篇", 1)):
+            other = view.neighbour_article(art, step)
+            if other is not None:
+                href = relative(here, self.article_path(view.issue, other))
+                links.append(f'<a href="{href}">{label}</a>')
+        return f'<div class="pre-next">{" ".join(links)}</div>\n'
+
+    def _article_hubei(self, view: View, art: ArticlePlan) -> str:
+        issue = view.issue
+        page = issue.page(art.page)
+        here = self.article_path(issue, art)
+        content = view.content(art)
+        date = issue.date
+        pictures = "".join(
+            f'\t\t\t\t<img src="{relative(here, self.image_path(issue, art, i))}" '
+            'style="border-style: none">\n'
+            + (f"\t\t\t\t<p>    {esc(caption)}</p>\n" if caption else "")
+            for i, caption in enumerate(content.captions, start=1)
+        )
+        page_href = relative(here, self.page_path(issue, page))
+        return (
+            _head(f"{esc(content.title)}-{esc(view.paper.name)}") + "<body>\n"
+            f'<div class="bread"><a href="{page_href}">第{page.number}版：{esc(page.name)}</a>'
+            "</div>\n"
+            '<div id="scroller">\n            <div class="caption">\n'
+            '                <a name="top" id="top"></a>\n                <font id="guide">'
+            "</font>\n"
+            f'\t\t\t\t<p id="nowLayout" class="hide">{page.number}</p>\n'
+            f'\t\t\t\t<font id="intro-title">{esc(content.kicker or "")}</font>\n'
+            f'\t\t\t\t<font id="main-title">{esc(content.title)}</font>\n'
+            f'                <font id="sub-title">{esc(content.subtitle or "")}</font>\n'
+            f'                <font id="author">{date.year}年{date.month:02d}月{date.day:02d}日'
+            "</font>\n            </div>\n"
+            f'            <div class="content" id="content">\n{pictures}'
+            "                    <founder-content>\n"
+            f"\t\t\t\t\t<!--enpcontent-->{self._body(content, indent='')}<!--/enpcontent-->"
+            f"{self._enpproperty(view, art, content)}\n"
+            "\t\t\t\t\t</founder-content>\n            </div>\n"
+            f"{self._nav(view, art, here)}"
+            '\t\t<div class="footer_sqd"><span>Copyright © 湖北日报</span></div>\n'
+            "        </div>\n</body>\n</html>\n"
+        )
+
+    def _article_rmrb(self, view: View, art: ArticlePlan) -> str:
+        issue = view.issue
+        page = issue.page(art.page)
+        here = self.article_path(issue, art)
+        content = view.content(art)
+        date = issue.date
+        pictures = "".join(
+            '\t\t\t\t\t<table class="pci_c" width="300" border="0" cellspacing="0" cellpadding="0">'
+            f'<tr><td><img src="{relative(here, self.image_path(issue, art, i))}"></td></tr>'
+            f"<tr><td><p>{esc(caption or '')}</p></td></tr></table>\n"
+            for i, caption in enumerate(content.captions, start=1)
+        )
+        page_href = relative(here, self.page_path(issue, page))
+        return (
+            _head(f"{esc(view.paper.name)}-人民网")
+            + '\t<body onLoad="initialize();initMPPage();">\n\t\t<div class="main w1000">\n'
+            '\t\t\t<div class="left paper-box">\n'
+            f'\t\t\t\t<p class="left ban"><a href="{page_href}">第{page.number}版：{esc(page.name)}'
+            "</a></p>\n\t\t\t</div>\n"
+            '\t\t\t<div class="right right-main"><div class="article-box"><div class="article">\n'
+            f'\t\t\t\t<h3 id="PreTitle">{esc(content.kicker or "")}</h3>\n'
+            f'\t\t\t\t<h1 id="Title">{esc(content.title)}</h1>\n'
+            f'\t\t\t\t<h2 id="SubTitle">{esc(content.subtitle or "")}</h2>\n'
+            f'\t\t\t\t<p class="sec"><span class="date">{date.year}年{date.month:02d}月'
+            f"{date.day:02d}日</span></p>\n"
+            f'\t\t\t\t<div class="attachment">\n{pictures}\t\t\t\t</div>\n'
+            '\t\t\t\t<div id="ozoom"><founder-content><!--enpcontent-->'
+            f"{self._body(content, indent=INDENT)}<!--/enpcontent-->"
+            f"{self._enpproperty(view, art, content)}</founder-content></div>\n"
+            f"{self._nav(view, art, here)}"
+            "\t\t\t</div></div></div>\n\t\t</div>\n\t</body>\n</html>\n"
+        )
+
+    broken_replacements = (
+        ("PagePicMap", "imgmap2"),
+        ('id="pageLink"', 'class="page-link"'),
+        ('class="news-list"', 'class="article-titles"'),
+        ("<founder-content>", '<div class="article-text">'),
+        ("</founder-content>", "</div>"),
+        ("<!--enpcontent-->", ""),
+        ("<!--/enpcontent-->", ""),
+        ('id="main-title"', 'class="headline"'),
+        ('id="Title"', 'class="headline"'),
+        ('id="ozoom"', 'class="zoom"'),
+        ("<!--enpproperty", "<!--property"),
+        ('href="../../../content/', 'href="javascript:void(0)" data-href="../../../content/'),
+    )

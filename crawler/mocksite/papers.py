@@ -1,0 +1,209 @@
+"""The papers the mock site serves: slug, name, CMS family per era, schedule and archive extent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from crawler.mocksite import words
+
+#: The CMS families the mock site renders (one module each under ``crawler.mocksite``).
+FOUNDER_CLASSIC = "founder_classic"
+PEOPLES_DAILY = "peoples_daily"
+FOUNDER_NEW = "founder_new"
+PAPERINDEX = "paperindex"
+FAMILIES = (FOUNDER_CLASSIC, PEOPLES_DAILY, FOUNDER_NEW, PAPERINDEX)
+
+#: The day the default archive is built around. rmrb's switch to Founder new (2024-12-01)
+#: lies inside every paper's archive and lzcb's archive reaches back past 2021-10-20.
+DEFAULT_TODAY = dt.date(2025, 3, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class Era:
+    """A stretch of days a paper is served by one CMS family (``until`` inclusive)."""
+
+    family: str
+    since: dt.date
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MockPaper:
+    """One paper of the mock site. ``code`` names its files (``KJRB2023021001.pdf``)."""
+
+    slug: str
+    name: str
+    eras: tuple[Era, ...]
+    code: str
+    variant: str  # template variant inside the family, modelled on one real site
+    places: tuple[str, ...]
+    topics: tuple[str, ...]
+    first_page_name: str
+    schedule: str = "daily"  # "daily", "weekdays" (Mon-Fri) or "six_days" (Mon-Sat)
+    encoding: str = "utf-8"
+    page_numbers: str = "padded"  # "padded" (01), "plain" (1) or "letters" (A01)
+    node_base: int = 2  # Founder classic: node id of page 1 (node_2.htm)
+    id_base: int = 100_000  # article ids (content_N) start here
+    min_pages: int = 4
+    max_pages: int = 12
+    cutoff: dt.date | None = None  # older dates answer 404 although the calendar lists them
+    byline_style: str = "people"  # "people" (本报记者), "dazhong" (大众报业), "hubei" (全媒记者)
+    spaced_names: bool = False  # two-character page names printed with a space (综 合)
+
+    @property
+    def first_date(self) -> dt.date:
+        """The paper's first issue date.
+
+        >>> PAPERS_BY_SLUG["lzcb"].first_date <= dt.date(2021, 10, 20)
+        True
+        """
+        return self.eras[0].since
+
+    def family_on(self, date: dt.date) -> str | None:
+        """The CMS family serving ``date``, or None before the first issue.
+
+        >>> rmrb = PAPERS_BY_SLUG["rmrb"]
+        >>> rmrb.family_on(dt.date(2024, 11, 30)), rmrb.family_on(dt.date(2024, 12, 1))
+        ('peoples_daily', 'founder_new')
+        """
+        for era in self.eras:
+            if era.since <= date and (era.until is None or date <= era.until):
+                return era.family
+        return None
+
+    def publishes_on(self, date: dt.date) -> bool:
+        """Whether the schedule has an issue on ``date`` (holidays are decided elsewhere).
+
+        >>> PAPERS_BY_SLUG["kjrb"].publishes_on(dt.date(2025, 3, 29))  # a Saturday
+        False
+        """
+        weekday = date.weekday()
+        if self.schedule == "weekdays":
+            return weekday < 5
+        if self.schedule == "six_days":
+            return weekday < 6
+        return True
+
+
+_NATIONAL = words.SUBJECTS_GENERAL
+
+PAPERS: tuple[MockPaper, ...] = (
+    MockPaper(
+        slug="rmrb",
+        name="人民日报",
+        eras=(
+            Era(PEOPLES_DAILY, dt.date(2023, 4, 1), dt.date(2024, 11, 30)),
+            Era(FOUNDER_NEW, dt.date(2024, 12, 1)),
+        ),
+        code="renmrb",
+        variant="rmrb",
+        places=words.PLACES_NATIONAL,
+        topics=_NATIONAL,
+        first_page_name="要闻",
+        id_base=30_000_000,
+        min_pages=8,
+        max_pages=24,
+    ),
+    MockPaper(
+        slug="gmrb",
+        name="光明日报",
+        eras=(Era(PEOPLES_DAILY, dt.date(2023, 4, 15)),),
+        code="gmrb",
+        variant="gmrb",
+        places=words.PLACES_NATIONAL,
+        topics=_NATIONAL + words.SUBJECTS_SCIENCE,
+        first_page_name="头版",
+        min_pages=8,
+        max_pages=16,
+    ),
+    MockPaper(
+        slug="kjrb",
+        name="科技日报",
+        eras=(Era(FOUNDER_CLASSIC, dt.date(2023, 3, 1)),),
+        code="KJRB",
+        variant="stdaily",
+        places=words.PLACES_NATIONAL,
+        topics=words.SUBJECTS_SCIENCE + _NATIONAL[:12],
+        first_page_name="今日要闻",
+        schedule="weekdays",
+        id_base=540_000,
+        min_pages=4,
+        max_pages=12,
+        cutoff=dt.date(2023, 6, 1),
+        spaced_names=True,
+    ),
+    MockPaper(
+        slug="jjjcb",
+        name="中国纪检监察报",
+        eras=(Era(FOUNDER_CLASSIC, dt.date(2023, 4, 3)),),
+        code="jjjcb",
+        variant="jjjcb",
+        places=words.PLACES_NATIONAL,
+        topics=words.SUBJECTS_DISCIPLINE,
+        first_page_name="要闻",
+        schedule="six_days",
+        page_numbers="plain",
+        id_base=52_000,
+        min_pages=4,
+        max_pages=8,
+    ),
+    MockPaper(
+        slug="jxrb",
+        name="江西日报",
+        eras=(Era(FOUNDER_CLASSIC, dt.date(2023, 4, 1)),),
+        code="jxrb",
+        variant="jxnews",
+        places=words.PLACES_JIANGXI,
+        topics=_NATIONAL,
+        first_page_name="头版",
+        encoding="gbk",
+        page_numbers="letters",
+        node_base=187,
+        id_base=400_000,
+        min_pages=8,
+        max_pages=16,
+    ),
+    MockPaper(
+        slug="hbrb",
+        name="湖北日报",
+        eras=(Era(FOUNDER_NEW, dt.date(2023, 4, 1)),),
+        code="hbrb",
+        variant="hubei",
+        places=words.PLACES_HUBEI,
+        topics=_NATIONAL,
+        first_page_name="要闻",
+        id_base=200_000,
+        min_pages=8,
+        max_pages=16,
+        byline_style="hubei",
+    ),
+    MockPaper(
+        slug="dzrb",
+        name="大众日报",
+        eras=(Era(PAPERINDEX, dt.date(2023, 4, 1)),),
+        code="dzrb",
+        variant="dazhong",
+        places=words.PLACES_SHANDONG,
+        topics=_NATIONAL,
+        first_page_name="要闻",
+        min_pages=8,
+        max_pages=16,
+        byline_style="dazhong",
+    ),
+    MockPaper(
+        slug="lzcb",
+        name="鲁中晨报",
+        eras=(Era(PAPERINDEX, dt.date(2021, 10, 8)),),
+        code="lzcb",
+        variant="dazhong",
+        places=words.PLACES_ZIBO,
+        topics=_NATIONAL,
+        first_page_name="要闻",
+        min_pages=8,
+        max_pages=16,
+        byline_style="dazhong",
+    ),
+)
+
+PAPERS_BY_SLUG: dict[str, MockPaper] = {paper.slug: paper for paper in PAPERS}

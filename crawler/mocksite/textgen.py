@@ -1,0 +1,329 @@
+"""Deterministic Chinese news text for the mock site: names, titles, bylines, datelines, bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from crawler.items import Author, Dateline
+from crawler.mocksite import words
+from crawler.mocksite.papers import MockPaper
+
+
+def stable_int(*parts: object) -> int:
+    """A 64-bit integer from ``parts``, the same in every process (unlike ``hash``).
+
+    >>> stable_int(0, "lzcb", "2021-10-20") == stable_int(0, "lzcb", "2021-10-20")
+    True
+    >>> stable_int(0, "a") != stable_int(1, "a")
+    True
+    """
+    text = "\x1f".join(str(part) for part in parts)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def unit(*parts: object) -> float:
+    """A number in [0, 1) drawn from ``parts``: a cheap stable coin for quirk rates.
+
+    >>> 0.0 <= unit("x") < 1.0
+    True
+    """
+    return stable_int(*parts) / 2.0**64
+
+
+def make_rng(*parts: object) -> random.Random:
+    """A ``random.Random`` seeded from ``parts``."""
+    return random.Random(stable_int(*parts))
+
+
+# ---------------------------------------------------------------------------------------
+# People and bylines
+# ---------------------------------------------------------------------------------------
+
+
+def person_name(rng: random.Random) -> str:
+    """A two- or three-character Chinese name."""
+    pick = picker(rng)
+    given = pick(words.GIVEN_CHARS)
+    if rng.random() < 0.6:
+        given += pick(words.GIVEN_CHARS)
+    return pick(words.SURNAMES) + given
+
+
+def person_names(rng: random.Random, count: int) -> list[str]:
+    """``count`` different names."""
+    names: list[str] = []
+    while len(names) < count:
+        name = person_name(rng)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    """A byline as printed, its authors, and the line some papers repeat after the body."""
+
+    text: str | None
+    authors: tuple[Author, ...]
+    trailing: str | None = None
+
+
+def _segments_text(segments: list[tuple[str, list[str]]]) -> str:
+    parts: list[str] = []
+    for prefix, names in segments:
+        if prefix:
+            parts.append(prefix)
+        parts.extend(names)
+    return " ".join(parts)
+
+
+def make_byline(rng: random.Random, paper: MockPaper, *, photo: bool = False) -> Byline:
+    """A byline in one of the forms the paper prints (``本报记者 张三 通讯员 李四`` …)."""
+    if photo:
+        name = person_name(rng)
+        prefix = "湖北日报全媒记者" if paper.byline_style == "hubei" else "本报记者"
+        return Byline(f"{prefix} {name} 摄", (Author(name, "摄影"),))
+    n = person_names(rng, 4)
+    roll = rng.random()
+    segments: list[tuple[str, list[str]]]
+    roles: list[tuple[str, str]]
+    if paper.byline_style == "hubei":
+        if roll < 0.5:
+            segments = [("湖北日报全媒记者", n[:1])]
+        elif roll < 0.85:
+            segments = [("湖北日报全媒记者", n[:1]), ("通讯员", n[1:3])]
+        else:
+            segments = [("通讯员", n[:2])]
+        roles = [("记者" if p != "通讯员" else "通讯员", name) for p, ns in segments for name in ns]
+        return Byline(_segments_text(segments), tuple(Author(nm, r) for r, nm in roles))
+    if paper.byline_style == "dazhong" and roll < 0.5:
+        # The 大众报业 form of the seed page: reporters without a role word, the role
+        # stated in the line repeated after the body.
+        reporters, others = n[:1], n[1 : 1 + rng.randint(1, 2)]
+        text = _segments_text([("", reporters), ("通讯员", others)])
+        place = rng.choice(paper.places)
+        media = rng.choice((f"大众日报{place}融媒体中心记者", f"{paper.name}记者"))
+        trailing = _segments_text([(media, reporters), ("通讯员", others)])
+        authors = tuple(Author(x, "记者") for x in reporters) + tuple(
+            Author(x, "通讯员") for x in others
+        )
+        return Byline(text, authors, trailing)
+    forms: tuple[tuple[tuple[str, str, int], ...], ...] = (
+        (("本报记者", "记者", 2),),
+        (("本报记者", "记者", 1),),
+        (("本报记者", "记者", 1), ("通讯员", "通讯员", 2)),
+        (("记者", "记者", 1), ("通讯员", "通讯员", 1)),
+        (("本报通讯员", "通讯员", 1),),
+        (("本报特约记者", "特约记者", 1),),
+        (("本报记者", "记者", 1), ("实习生", "实习生", 1)),
+    )
+    form = forms[int(roll * len(forms))]
+    authors_list: list[Author] = []
+    segments, used = [], 0
+    for prefix, role, count in form:
+        names = n[used : used + count]
+        used += count
+        segments.append((prefix, names))
+        authors_list.extend(Author(x, role) for x in names)
+    text = _segments_text(segments)
+    repeat = f"（{text}）" if paper.byline_style == "dazhong" and rng.random() < 0.3 else None
+    return Byline(text, tuple(authors_list), repeat)
+
+
+# ---------------------------------------------------------------------------------------
+# Datelines
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedDateline:
+    """A dateline as printed at the start of the lede, and what it means."""
+
+    printed: str  # "淄博10月19日讯", "新华社北京10月19日电（记者 张三）"
+    dateline: Dateline
+    authors: tuple[Author, ...] = ()  # wire copy: the agency and its reporters
+
+
+def make_dateline(rng: random.Random, paper: MockPaper, date: dt.date) -> PrintedDateline:
+    """A dateline of the day before (讯) or the day itself (电)."""
+    roll = rng.random()
+    if roll < 0.55:
+        day = date - dt.timedelta(days=1)
+        place = rng.choice(paper.places)
+        text = f"{place}{day.month}月{day.day}日"
+        return PrintedDateline(f"{text}讯", Dateline(text, place, day.month, day.day))
+    day = date - dt.timedelta(days=1) if rng.random() < 0.5 else date
+    if roll < 0.8:
+        place = rng.choice(paper.places)
+        text = f"本报{place}{day.month}月{day.day}日"
+        return PrintedDateline(f"{text}电", Dateline(text, place, day.month, day.day))
+    place = rng.choice(words.PLACES_NATIONAL)
+    text = f"新华社{place}{day.month}月{day.day}日"
+    authors: tuple[Author, ...] = (Author("新华社", "通讯社"),)
+    printed = f"{text}电"
+    if rng.random() < 0.5:
+        reporters = person_names(rng, rng.randint(1, 2))
+        printed += "（记者 " + " ".join(reporters) + "）"
+        authors += tuple(Author(x, "记者") for x in reporters)
+    return PrintedDateline(printed, Dateline(text, place, day.month, day.day, "新华社"), authors)
+
+
+# ---------------------------------------------------------------------------------------
+# Titles and body text
+# ---------------------------------------------------------------------------------------
+
+
+def _number(rng: random.Random) -> str:
+    if rng.random() < 0.6:
+        return str(rng.randint(2, 999))
+    return f"{rng.randint(1, 99)}.{rng.randint(1, 9)}万"
+
+
+def picker(rng: random.Random) -> Callable[[Sequence[str]], str]:
+    """``rng.choice`` for strings, several times faster (text generation is the hot path).
+
+    >>> pick = picker(make_rng(1))
+    >>> pick(("甲", "乙")) in ("甲", "乙")
+    True
+    """
+    rand = rng.random
+
+    def pick(options: Sequence[str]) -> str:
+        return options[int(rand() * len(options))]
+
+    return pick
+
+
+def _topic(rng: random.Random, paper: MockPaper) -> str:
+    topics = paper.topics
+    return topics[int(rng.random() * len(topics))]
+
+
+def _two(rng: random.Random, paper: MockPaper) -> str:
+    """Two parallel phrases: 完善河湖治理 培育小微企业."""
+    first, second = rng.sample(paper.topics, 2)
+    verbs = rng.sample(words.VERBS, 2)
+    return f"{verbs[0]}{first} {verbs[1]}{second}"
+
+
+def make_title(rng: random.Random, paper: MockPaper) -> str:
+    """An article title, 6 to about 26 characters."""
+    c = picker(rng)
+    forms = (
+        lambda: f"{c(paper.places)}{c(words.VERBS)}{_topic(rng, paper)}",
+        lambda: _two(rng, paper),
+        lambda: f"{_topic(rng, paper)}{c(words.RESULTS_SHORT)}",
+        lambda: f"{c(paper.places)}：{_topic(rng, paper)}{c(words.RESULTS_SHORT)}",
+        lambda: f"让{_topic(rng, paper)}更{c(words.ADJECTIVES)}",
+        lambda: (
+            f"{c(paper.places)}{c(words.ORGS)}{c(words.ADVERBS)}{c(words.VERBS)}"
+            f"{_topic(rng, paper)}"
+        ),
+        lambda: f"{_number(rng)}{c(words.UNITS)}{_topic(rng, paper)}项目{c(words.RESULTS_SHORT)}",
+    )
+    return rng.choice(forms)()
+
+
+def make_kicker(rng: random.Random, paper: MockPaper) -> str:
+    """An 引题 (kicker) printed above the title."""
+    c = picker(rng)
+    forms = (
+        lambda: _two(rng, paper),
+        lambda: f"{c(paper.places)}{_topic(rng, paper)}观察",
+        lambda: f"{c(words.ADVERBS)}{c(words.VERBS)}{_topic(rng, paper)}",
+    )
+    return rng.choice(forms)()
+
+
+def make_subtitle(rng: random.Random, paper: MockPaper) -> str:
+    """A 副题 (subtitle), printed with its leading dash."""
+    c = picker(rng)
+    forms = (
+        lambda: f"——{c(paper.places)}{c(words.VERBS)}{_topic(rng, paper)}纪实",
+        lambda: f"——{c(paper.places)}{c(words.ORGS)}{c(words.VERBS)}{_topic(rng, paper)}见闻",
+        lambda: f"——来自{c(paper.places)}{c(words.SITES)}的报道",
+    )
+    return rng.choice(forms)()
+
+
+def make_subhead(rng: random.Random, paper: MockPaper) -> str:
+    """An in-body subhead: short, no final punctuation."""
+    c = picker(rng)
+    forms = (
+        lambda: f"多措并举{c(words.VERBS)}{_topic(rng, paper)}",
+        lambda: f"{_topic(rng, paper)}{c(words.RESULTS_SHORT)}",
+        lambda: f"{c(words.ADVERBS)}{c(words.VERBS)}{_topic(rng, paper)}",
+    )
+    return rng.choice(forms)()
+
+
+def make_sentence(rng: random.Random, paper: MockPaper) -> str:
+    """One sentence of news prose."""
+    c = picker(rng)
+    forms = (
+        lambda: (
+            f"{c(words.TIMES)}，{c(paper.places)}{c(words.ORGS)}{c(words.ADVERBS)}"
+            f"{c(words.VERBS)}{_topic(rng, paper)}，{c(words.RESULTS)}。"
+        ),
+        lambda: f"{c(paper.places)}{c(words.VERBS)}{_topic(rng, paper)}，{c(words.RESULTS)}。",
+        lambda: (
+            f"截至目前，{c(paper.places)}已{c(words.VERBS)}{_topic(rng, paper)}项目"
+            f"{_number(rng)}{c(words.UNITS)}，{c(words.RESULTS)}。"
+        ),
+        lambda: (
+            f"“{c(words.VERBS)}{_topic(rng, paper)}，关键在于{c(words.ADVERBS)}"
+            f"{c(words.VERBS)}{_topic(rng, paper)}。”"
+            f"{c(paper.places)}{c(words.ORGS)}{c(words.ROLE_TITLES)}"
+            f"{person_name(rng)}说。"
+        ),
+        lambda: f"{_topic(rng, paper)}是{c(words.VERBS)}{_topic(rng, paper)}的重要抓手。",
+        lambda: (
+            f"在{c(paper.places)}一处{c(words.SITES)}，{c(words.PEOPLE)}正在{c(words.ACTIVITIES)}。"
+        ),
+        lambda: (
+            f"{c(words.CONNECTORS)}，{c(paper.places)}{c(words.ORGS)}将{c(words.ADVERBS)}"
+            f"{c(words.VERBS)}{_topic(rng, paper)}，{c(words.GOALS)}。"
+        ),
+        lambda: (
+            f"{c(words.TIMES)}，全市累计{c(words.VERBS)}{_topic(rng, paper)}"
+            f"{_number(rng)}{c(words.UNITS)}，同比增长{rng.randint(2, 40)}.{rng.randint(0, 9)}%。"
+        ),
+        lambda: (
+            f"{c(words.CONNECTORS)}，{c(words.PEOPLE)}{person_name(rng)}告诉记者，"
+            f"现在{_topic(rng, paper)}越来越{c(words.ADJECTIVES)}了。"
+        ),
+    )
+    return rng.choice(forms)()
+
+
+def make_paragraph(rng: random.Random, paper: MockPaper, target: int) -> str:
+    """A paragraph of at least ``target`` characters (at least one sentence)."""
+    text = make_sentence(rng, paper)
+    while len(text) < target:
+        text += make_sentence(rng, paper)
+    return text
+
+
+def make_caption(rng: random.Random, paper: MockPaper, date: dt.date) -> str:
+    """A photo caption with a credit such as ``（王五 摄）``."""
+    day = date - dt.timedelta(days=rng.randint(0, 3))
+    name = person_name(rng)
+    credit = rng.choice((f"（{name} 摄）", f"（本报记者 {name} 摄）", f"新华社记者 {name} 摄"))
+    return (
+        f"{day.month}月{day.day}日，{rng.choice(paper.places)}一处{rng.choice(words.SITES)}，"
+        f"{rng.choice(words.PEOPLE)}在{rng.choice(words.ACTIVITIES)}。{credit}"
+    )
+
+
+def body_length(rng: random.Random) -> int:
+    """A body length to aim at, 100 to 4,800 characters, most near 800 (the last sentence
+    and the dateline may add up to about 150, so bodies stay under 5,000).
+
+    >>> all(100 <= body_length(make_rng(i)) <= 4800 for i in range(200))
+    True
+    """
+    return max(100, min(4800, int(rng.lognormvariate(6.7, 0.6))))
