@@ -86,6 +86,9 @@ class Family:
     """
 
     name = ""
+    #: Whether the issue's page list links each page's PDF; where it does not, a page that
+    #: answers 404 leaves nothing to know its PDF by.
+    page_list_pdfs = True
 
     # -- paths --------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The Founder classic family (方正: 科技日报, 中国纪检监察报, 江西日报).
 
-Paths: html/YYYY-MM/DD/node_N.htm pages,
+Paths: html/YYYY-MM/DD/node_N.htm pages (content/... on 中国纪检监察报),
 content_N.htm (?div=-1 / ?div=0 links, content_N_2.htm parts), html/YYYY-MM/period.xml.
 
 Page templates follow the three captured pages (variants ``stdaily``, ``jjjcb``, ``jxnews``);
@@ -44,8 +44,14 @@ def _month(date: dt.date) -> str:
     return f"{date.year}-{date.month:02d}"
 
 
-def _folder(date: dt.date) -> str:
-    return f"html/{_month(date)}/{date.day:02d}"
+def _root(paper: MockPaper) -> str:
+    """The folder of a paper's dated pages: ``html`` on most sites, ``content`` on 中国纪检监察报
+    (its 2017 pages lived at ``content/YYYY-MM/DD/node_2.htm``)."""
+    return "content" if paper.variant == "jjjcb" else "html"
+
+
+def _folder(paper: MockPaper, date: dt.date) -> str:
+    return f"{_root(paper)}/{_month(date)}/{date.day:02d}"
 
 
 def _serial(paper: MockPaper, page: PagePlan, salt: str) -> int:
@@ -58,16 +64,17 @@ class FounderClassic(Family):
     # -- paths --------------------------------------------------------------------------
 
     def page_path(self, issue: IssuePlan, page: PagePlan) -> str:
-        return f"{_folder(issue.date)}/node_{issue.paper.node_base + page.order - 1}.htm"
+        folder = _folder(issue.paper, issue.date)
+        return f"{folder}/node_{issue.paper.node_base + page.order - 1}.htm"
 
     def article_path(self, issue: IssuePlan, art: ArticlePlan, part: int = 1) -> str:
         suffix = f"_{part}" if part > 1 else ""
-        return f"{_folder(issue.date)}/content_{art.key}{suffix}.htm"
+        return f"{_folder(issue.paper, issue.date)}/content_{art.key}{suffix}.htm"
 
     def _asset_dir(self, issue: IssuePlan, page: PagePlan) -> str:
         date, variant = issue.date, issue.paper.variant
         if variant == "jjjcb":
-            return f"html/1/{_month(date)}/{date.day:02d}/{page.number}"
+            return f"{_root(issue.paper)}/1/{_month(date)}/{date.day:02d}/{page.number}"
         if variant == "jxnews":
             return f"page/186/{date.isoformat()}/{page.number}"
         return f"images/{_month(date)}/{date.day:02d}/{page.number}"
@@ -95,15 +102,16 @@ class FounderClassic(Family):
         return "index.htm"
 
     def calendar_path(self, paper: MockPaper, year: int, month: int) -> str:
-        return f"html/{year}-{month:02d}/period.xml"
+        return f"{_root(paper)}/{year}-{month:02d}/period.xml"
 
     def parse(self, paper: MockPaper, path: str) -> Target | None:
         if path == "index.htm":
             return Target("entry")
         parts = path.split("/")
-        if parts[0] in ("images", "page") or parts[:2] == ["html", "1"]:
+        root = _root(paper)
+        if parts[0] in ("images", "page") or parts[:2] == [root, "1"]:
             return _asset_target(parts)
-        if parts[0] != "html" or len(parts) not in (3, 4):
+        if parts[0] != root or len(parts) not in (3, 4):
             return None
         month = _parse_month(parts[1])
         if month is None:
@@ -304,7 +312,7 @@ class FounderClassic(Family):
         prev_date = view.neighbour(-1)
         prev_issue = ""
         if prev_date is not None:
-            home = f"{_folder(prev_date)}/node_{view.paper.node_base}.htm"
+            home = f"{_folder(view.paper, prev_date)}/node_{view.paper.node_base}.htm"
             href = relative(self.page_path(issue, page), home)
             prev_issue = f'<a class=preart href="{href}"><FONT face=Webdings>3</FONT>上一期</a>'
         forward = (
@@ -551,7 +559,7 @@ def _asset_target(parts: list[str]) -> Target | None:
         if parts[0] == "images" and len(parts) == 5:
             month = _parse_month(parts[1])
             return Target("asset", dt.date(*month, int(parts[2]))) if month else None
-        if parts[0] == "html" and len(parts) == 6:
+        if parts[0] in ("html", "content") and len(parts) == 6:
             month = _parse_month(parts[2])
             return Target("asset", dt.date(*month, int(parts[3]))) if month else None
         if parts[0] == "page" and len(parts) == 5:

@@ -44,6 +44,7 @@ def _head(title: str) -> str:
 
 class FounderNew(Family):
     name = FOUNDER_NEW
+    page_list_pdfs = False
 
     # -- paths --------------------------------------------------------------------------
 

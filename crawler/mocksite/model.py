@@ -373,7 +373,9 @@ class Archive:
         byline_text: str | None = None
         trailing: str | None = None
         wire = False
-        if rng.random() < rates.dateline:
+        # The rest of a story continued from another page (下转/上接) opens with no
+        # dateline of its own; the draw is made all the same, so other texts stay as they are.
+        if rng.random() < rates.dateline and art.kind != "tail":
             printed = textgen.make_dateline(rng, paper, date)
             dateline = printed.dateline
             texts[0] = Paragraph(f"{printed.printed} {texts[0].text}")

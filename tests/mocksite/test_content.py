@@ -268,8 +268,8 @@ def test_old_archive_cutoff_is_listed_but_404(site: MockSite) -> None:
 def test_schedules_skip_weekends(site: MockSite) -> None:
     saturday, sunday = dt.date(2025, 3, 29), dt.date(2025, 3, 30)
     assert site.render("/kjrb/html/2025-03/29/node_2.htm", NOW).status == 404
-    assert site.render("/jjjcb/html/2025-03/30/node_2.htm", NOW).status == 404
-    assert site.render("/jjjcb/html/2025-03/29/node_2.htm", NOW).status == 200
+    assert site.render("/jjjcb/content/2025-03/30/node_2.htm", NOW).status == 404
+    assert site.render("/jjjcb/content/2025-03/29/node_2.htm", NOW).status == 200
     xml = site.render("/kjrb/html/2025-03/period.xml", NOW).body.decode()
     assert saturday.isoformat() not in xml and sunday.isoformat() not in xml
     assert "2025-03-28" in xml
