@@ -1,0 +1,242 @@
+"""Extraction for the classic Founder (方正) e-paper: ``html/YYYY-MM/DD/node_N.htm`` pages,
+``content_N.htm`` articles and the ``period.xml`` calendar.
+
+Seen on 科技日报, 中国纪检监察报 and 江西日报 (see ../shared/real-pages); article pages
+are built from DOMAIN.md, as no complete one has been captured.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from parsel import Selector
+
+from crawler.cleaning import normalize_whitespace
+from crawler.extract import ExtractionError
+from crawler.extract import founder_common as common
+from crawler.extract.dom import visible_text
+from crawler.items import Article, IssueIndex, PageContent
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from crawler.items import ArticleRef
+
+#: Title lists of the known skins, most specific first; the fallback is any link wrapping
+#: the ``<div id=mpNNN>`` that every skin prints, which some skins also use for other pages'
+#: articles (中国纪检监察报's 今日关注), so it is used only when no list matched.
+TITLE_LISTS = (
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' title ')]//ul/li//a[@href]",
+    "//ul[contains(concat(' ', normalize-space(@class), ' '), ' list01 ')]/li//a[@href]",
+    "//*[@id='titleList']//li//a[@href]",
+)
+FALLBACK_TITLE_LINKS = "//a[@href][div[starts-with(@id, 'mp')]]"
+
+
+# ---------------------------------------------------------------------------------------
+# Calendar
+# ---------------------------------------------------------------------------------------
+
+
+def calendar_url(root_url: str, year: int, month: int) -> str:
+    """URL of the month's ``period.xml`` (what ``mp.js`` loads for the calendar).
+
+    >>> calendar_url("http://e.cn/kjrb/html/", 2023, 2)
+    'http://e.cn/kjrb/html/2023-02/period.xml'
+    """
+    return f"{root_url}{year:04d}-{month:02d}/period.xml"
+
+
+def parse_calendar(text: str, url: str = "") -> tuple[dt.date, ...]:
+    """The dates that have an issue, from a ``period.xml``, sorted, without repeats.
+
+    The file lists ``/periodlist/period[@id]`` with ``period_name``, ``paper_id``,
+    ``period_date`` and ``front_page``; only ``period_date`` matters here. ``url`` is
+    accepted for symmetry with the other extractors and for error messages.
+
+    >>> parse_calendar('''<?xml version="1.0" encoding="UTF-8"?><periodlist>
+    ... <period id="2"><period_name>2023-02-10</period_name><paper_id>1</paper_id>
+    ... <period_date>2023-02-10</period_date><front_page>node_2.htm</front_page></period>
+    ... <period id="1"><period_date>2023-02-09</period_date></period></periodlist>''')
+    (datetime.date(2023, 2, 9), datetime.date(2023, 2, 10))
+    """
+    xml = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str with an encoding decl
+    sel = Selector(text=xml, type="xml")
+    days: set[dt.date] = set()
+    for period in sel.xpath("/periodlist/period"):
+        raw = period.xpath("normalize-space(period_date)").get() or ""
+        day = _calendar_date(raw) or _calendar_date(
+            period.xpath("normalize-space(period_name)").get() or ""
+        )
+        if day is not None:
+            days.add(day)
+    return tuple(sorted(days))
+
+
+def _calendar_date(text: str) -> dt.date | None:
+    found = common.printed_date(text)
+    if found:
+        return found
+    match = re.fullmatch(r"((?:19|20)\d\d)(\d\d)(\d\d)", text.strip())
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Issue and page
+# ---------------------------------------------------------------------------------------
+
+
+def extract_issue(selector: Selector, url: str) -> IssueIndex:
+    """An issue's index (its first page): date, page list, and the static 上一期/下一期 links.
+
+    The classic template prints 上一期 as a plain link (``../21/node_2.htm``) on some
+    skins and only a calendar on others; where there is no link the crawl uses the calendar.
+    """
+    pages = common.page_refs(selector, url)
+    day = common.date_in_url(url) or _printed_date(selector)
+    if day is None:
+        raise ExtractionError(f"no issue date in the URL or the page: {url}")
+    return IssueIndex(
+        date=day,
+        pages=pages,
+        prev_issue_url=common.link_by_text(selector, url, "上一期"),
+        next_issue_url=common.link_by_text(selector, url, "下一期"),
+    )
+
+
+def extract_page(selector: Selector, url: str) -> PageContent:
+    """A page (版): label, articles (title list, then hotspots the list lacks), PDF, image."""
+    pages = common.page_refs(selector, url)
+    me = common.current_page_ref(pages, url)
+    number, name = (me.number, me.name) if me else printed_page_label(selector)
+    if number is None:
+        number = common.enpproperty(selector).get("founder-pagenum") or None
+    return PageContent(
+        number=number,
+        name=name,
+        articles=common.merge_refs(title_refs(selector, url), common.hotspot_refs(selector, url)),
+        pdf_url=(me.pdf_url if me else None) or common.first_pdf(selector, url),
+        image_url=common.page_image(selector, url),
+        pages=pages,
+    )
+
+
+def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
+    """The page's title list (标题导航), in its order."""
+    for query in TITLE_LISTS:
+        links = selector.xpath(query)
+        if links:
+            return common.link_refs(links, url)
+    return common.link_refs(selector.xpath(FALLBACK_TITLE_LINKS), url)
+
+
+_LABEL_TEXT = re.compile(r"^(?:第\s*)?[A-Za-z]?\d{1,3}\s*版")
+# Elements small enough to be a label: no links in or around them, no blocks inside.
+_LABEL_CANDIDATES = (
+    "//body//*[not(self::a) and not(ancestor::a) and not(.//a) and not(self::script)"
+    " and not(.//div | .//td | .//p | .//li | .//table | .//ul)]"
+)
+_LABEL_TEXTS = "//body//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]"
+_LABEL_LINKS = "//a[not(@id='pageLink') and not(@id='pagelink')]"
+
+
+def printed_page_label(selector: Selector, *, links: bool = False) -> tuple[str | None, str | None]:
+    """(number, name) of the page label printed outside a link (``第01版：今日要闻``).
+
+    A label split over elements (``第01版：<strong>要闻</strong>``) is read from the smallest
+    element holding it; one that shares its element with links (``01版:要闻 <a>下一版</a>``)
+    from its own text. With ``links``, a link back to the page (``<a href=node_7.htm>第06版：
+    关注</a>`` on article pages) counts too, after those; a page list's links never do. A
+    label with a name beats one without.
+    """
+    bare: tuple[str | None, str | None] = (None, None)
+    texts = [visible_text(node) for node in selector.xpath(_LABEL_CANDIDATES)]
+    texts += selector.xpath(_LABEL_TEXTS).getall()
+    if links:
+        texts += [visible_text(a) for a in selector.xpath(_LABEL_LINKS)]
+    for raw in texts:
+        text = normalize_whitespace(raw)
+        if len(text) <= 40 and _LABEL_TEXT.match(text):
+            number, name = common.page_label(text)
+            if number is not None and name is not None:
+                return number, name
+            if number is not None and bare[0] is None:
+                bare = (number, None)
+    return bare
+
+
+def _printed_date(selector: Selector) -> dt.date | None:
+    fields = common.enpproperty(selector)
+    shown = " ".join(selector.xpath("//body//text()[not(ancestor::script)]").getall())
+    return common.printed_date(
+        fields.get("founder-date"),
+        fields.get("date"),
+        normalize_whitespace(shown)[:4000],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Article
+# ---------------------------------------------------------------------------------------
+
+
+def extract_article(selector: Selector, url: str) -> Article:
+    """An article page (``content_N.htm``): title stack, byline, body, pictures, navigation."""
+    fields = common.enpproperty(selector)
+    number, name = printed_page_label(selector, links=True)
+    return common.build_article(
+        selector,
+        url,
+        common.ArticleParts(
+            titles=common.title_stack(selector, fields),
+            byline=_byline(selector, fields),
+            date=common.printed_date(fields.get("founder-date"), fields.get("date"))
+            or common.date_in_url(url)
+            or _printed_date(selector),
+            page_number=number or fields.get("founder-pagenum") or None,
+            page_name=name or fields.get("nodename") or None,
+            prev_url=common.link_by_text(selector, url, "上一篇"),
+            next_url=common.link_by_text(selector, url, "下一篇"),
+        ),
+    )
+
+
+def _byline(selector: Selector, fields: dict[str, str]) -> str | None:
+    """The byline where the template prints one apart from the body."""
+    return (
+        common.first_text(
+            selector,
+            "//founder-author",
+            "//*[@id='author']",
+            "//*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]",
+        )
+        or fields.get("founder-author")
+        or fields.get("author")
+        or None
+    )
+
+
+def join_parts(first: Article, parts: Sequence[Article]) -> Article:
+    """One article from a long article's parts (``content_N.htm``, ``content_N_2.htm``, …).
+
+    The first part gives every field; the later parts add their paragraphs and pictures.
+    Its continuations keep listing the parts, so the record says where the text came from.
+
+    >>> one = Article(url="u", title="t", paragraphs=("甲。",))
+    >>> join_parts(one, [Article(url="u2", title="t", paragraphs=("乙。",))]).paragraphs
+    ('甲。', '乙。')
+    """
+    paragraphs = list(first.paragraphs)
+    images = list(first.images)
+    for part in parts:
+        paragraphs.extend(part.paragraphs)
+        images.extend(i for i in part.images if i not in images)
+    return dataclasses.replace(first, paragraphs=tuple(paragraphs), images=tuple(images))

@@ -1,0 +1,125 @@
+"""Extraction for the new Founder template (``pc/layout/YYYYMM/DD/node_NN.html`` pages,
+``pc/content/YYYYMM/DD/content_N.html`` articles): 人民日报 from 2024-12-01, 湖北日报.
+
+Like the People's Daily variant it prints 上一期/下一期 as scripts, so the issue index
+computes them from the date in the URL.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from crawler.cleaning import is_byline_line, normalize_whitespace
+from crawler.extract import ExtractionError
+from crawler.extract import founder_common as common
+from crawler.extract.founder import printed_page_label
+from crawler.items import Article, ArticleRef, IssueIndex, PageContent
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+#: Title lists of the known skins (人民日报 ``ul.news-list``; others ``#titleList``).
+TITLE_LISTS = (
+    "//ul[contains(concat(' ', normalize-space(@class), ' '), ' news-list ')]/li//a[@href]",
+    "//*[@id='titleList']//li//a[@href]",
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' title ')]//ul/li//a[@href]",
+)
+#: Where the page's own label is printed (``第01版：要闻``).
+PAGE_LABELS = (
+    (
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' paper-bot ')]"
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' ban ')]"
+    ),
+)
+
+
+def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
+    """The page's title list, in its order."""
+    for query in TITLE_LISTS:
+        links = selector.xpath(query)
+        if links:
+            return common.link_refs(links, url)
+    return []
+
+
+def extract_issue(selector: Selector, url: str) -> IssueIndex:
+    """An issue's first page: date (from the URL), page list, computed 上一期/下一期."""
+    day = common.date_in_url(url)
+    if day is None:
+        raise ExtractionError(f"no issue date in {url}")
+    pages = common.page_refs(selector, url)
+    entry = pages[0].url if pages else url
+    prev_url, next_url = common.adjacent_issue_urls(entry, day)
+    return IssueIndex(date=day, pages=pages, prev_issue_url=prev_url, next_issue_url=next_url)
+
+
+def extract_page(selector: Selector, url: str) -> PageContent:
+    """A page (版): label, articles (title list, then hotspots), PDF, page image, page list."""
+    pages = common.page_refs(selector, url)
+    me = common.current_page_ref(pages, url)
+    number: str | None
+    if me is not None:
+        number, name = me.number, me.name
+    else:
+        label = common.first_text(selector, *PAGE_LABELS)
+        number, name = common.page_label(label) if label else printed_page_label(selector)
+    return PageContent(
+        number=number,
+        name=name,
+        articles=common.merge_refs(title_refs(selector, url), common.hotspot_refs(selector, url)),
+        pdf_url=(me.pdf_url if me else None) or common.first_pdf(selector, url),
+        image_url=common.page_image(selector, url),
+        pages=pages,
+    )
+
+
+_PAGE_NUMBER = re.compile(r"^[A-Za-z]?\d{1,3}$")
+
+
+def extract_article(selector: Selector, url: str) -> Article:
+    """An article: ``#PreTitle/#Title/#SubTitle`` or ``font#intro-title/#main-title/#sub-title``,
+    body in ``founder-content`` (its first ``<p>`` is often the byline), pictures with captions
+    before it."""
+    fields = common.enpproperty(selector)
+    number = common.first_text(selector, "//*[@id='nowLayout']")
+    if number is not None and not _PAGE_NUMBER.match(number):
+        number = None
+    label_number, name = printed_page_label(selector, links=True)
+    # 湖北日报's ``font#author`` holds the date, not the author.
+    date_text = common.first_text(
+        selector, "//*[@id='author']", "//*[contains(concat(' ', @class, ' '), ' date ')]"
+    )
+    return common.build_article(
+        selector,
+        url,
+        common.ArticleParts(
+            titles=common.title_stack(selector, fields),
+            byline=_byline(selector, fields),
+            date=common.printed_date(date_text, fields.get("date")) or common.date_in_url(url),
+            page_number=(number or label_number or "").upper() or None,
+            page_name=name,
+            prev_url=common.link_by_text(selector, url, "上一篇"),
+            next_url=common.link_by_text(selector, url, "下一篇"),
+        ),
+    )
+
+
+_SEC = "//p[contains(concat(' ', normalize-space(@class), ' '), ' sec ')]"
+
+
+def _byline(selector: Selector, fields: dict[str, str]) -> str | None:
+    """A byline printed apart from the body (``#Author``, ``p.sec`` without its date), else
+    the enpproperty's; None when the page prints it only as the body's first paragraph."""
+    printed = common.first_text(selector, "//*[@id='Author']")
+    if printed is None:
+        sec = selector.xpath(_SEC)
+        if sec:
+            # p.sec holds the date in span.date and, on some pages, the byline after it.
+            text = " ".join(
+                sec[0].xpath(".//text()[not(ancestor::*[contains(@class, 'date')])]").getall()
+            )
+            printed = normalize_whitespace(text) or None
+            if printed and common.printed_date(printed) and not is_byline_line(printed):
+                printed = None
+    return printed or fields.get("author") or None

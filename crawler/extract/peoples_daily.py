@@ -1,0 +1,137 @@
+"""Extraction for the People's Daily variant (``nbs.D110000renmrb_01.htm`` pages,
+``nw.D110000renmrb_YYYYMMDD_N-PP.htm`` articles), used by 人民日报 to 2024-11 and 光明日报.
+
+Its 上一期/下一期 are scripts (``goPrePeriod()``) that rewrite the date in the address,
+so the issue index computes those URLs instead of reading them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+from crawler.cleaning import normalize_whitespace
+from crawler.extract import ExtractionError
+from crawler.extract import founder_common as common
+from crawler.extract.dom import visible_text
+from crawler.extract.founder import printed_page_label
+from crawler.items import Article, ArticleRef, IssueIndex, PageContent
+from crawler.urls import resolve_link
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+#: The title list; each link writes its title with ``document.write(view("…"))``.
+TITLE_LINKS = "//*[@id='titleList']//a[@href]"
+#: A hidden table repeats the titles as plain text in ``div#mp_nw…`` (used when the script
+#: form is missing).
+HIDDEN_TITLE_LINKS = "//a[@href][div[starts-with(@id, 'mp_')]]"
+
+_VIEW_CALL = re.compile(
+    r"""view\(\s*(?P<q>["'])(?P<s>(?:\\.|(?!(?P=q)).)*)(?P=q)\s*\)""", re.DOTALL
+)
+_TAG = re.compile(r"<[^>]+>")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
+_JS_SIMPLE = {"n": "\n", "r": "\n", "t": " "}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match[1]
+    if code[0] in "ux" and len(code) > 1:
+        return chr(int(code[1:], 16))
+    return _JS_SIMPLE.get(code, code)
+
+
+def script_title(script: str) -> str | None:
+    """The title a ``document.write(view("…"))`` script writes, line breaks as spaces.
+
+    >>> script_title('document.write(view("中共中央召开党外人士座谈会<br>征求意见  "))')
+    '中共中央召开党外人士座谈会 征求意见'
+    >>> script_title('document.write(view("他说\\\\"好\\\\""))')
+    '他说"好"'
+    """
+    match = _VIEW_CALL.search(script)
+    if not match:
+        return None
+    text = _JS_ESCAPE.sub(_unescape, match["s"])
+    text = _TAG.sub("", _BR.sub(" ", text))
+    return normalize_whitespace(text) or None
+
+
+def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
+    """The page's title list in its order, titles taken from the ``view("…")`` scripts."""
+    refs: list[ArticleRef] = []
+    for link in selector.xpath(TITLE_LINKS):
+        target = resolve_link(link.attrib.get("href"), url)
+        if target is None:
+            continue
+        title = script_title(" ".join(link.xpath(".//script/text()").getall()))
+        refs.append(ArticleRef(target, title or normalize_whitespace(visible_text(link)) or None))
+    if refs:
+        return refs
+    return common.link_refs(selector.xpath(HIDDEN_TITLE_LINKS), url)
+
+
+def extract_issue(selector: Selector, url: str) -> IssueIndex:
+    """An issue's first page: date (from the URL), page list, computed 上一期/下一期."""
+    day = common.date_in_url(url)
+    if day is None:
+        raise ExtractionError(f"no issue date in {url}")
+    pages = common.page_refs(selector, url)
+    entry = pages[0].url if pages else url
+    prev_url, next_url = common.adjacent_issue_urls(entry, day)
+    return IssueIndex(date=day, pages=pages, prev_issue_url=prev_url, next_issue_url=next_url)
+
+
+def extract_page(selector: Selector, url: str) -> PageContent:
+    """A page (版): label, articles (title list, then hotspots), PDF, page image, page list."""
+    pages = common.page_refs(selector, url)
+    me = common.current_page_ref(pages, url)
+    number, name = (me.number, me.name) if me else printed_page_label(selector)
+    return PageContent(
+        number=number,
+        name=name,
+        articles=common.merge_refs(title_refs(selector, url), common.hotspot_refs(selector, url)),
+        pdf_url=(me.pdf_url if me else None) or common.first_pdf(selector, url),
+        image_url=common.page_image(selector, url),
+        pages=pages,
+    )
+
+
+_ARTICLE_PAGE = re.compile(r"nw\.D110000\w+?_(?P<date>\d{8})_\d+-(?P<page>[A-Za-z]?\d+)\.htm")
+
+
+def extract_article(selector: Selector, url: str) -> Article:
+    """An article (``nw.…_YYYYMMDD_N-PP.htm``): ``h3`` kicker, ``h1`` title, ``h2`` subtitle,
+    ``h4`` byline, ``#ozoom`` body, ``table.pic_c`` pictures."""
+    fields = common.enpproperty(selector)
+    number, name = printed_page_label(selector)
+    match = _ARTICLE_PAGE.search(url)
+    if number is None and match:
+        number = match["page"].upper()
+    return common.build_article(
+        selector,
+        url,
+        common.ArticleParts(
+            titles=common.title_stack(selector, fields),
+            byline=common.first_text(selector, "//h4") or fields.get("author") or None,
+            date=_article_date(selector, url, match),
+            page_number=number,
+            page_name=name,
+            prev_url=common.link_by_text(selector, url, "上一篇"),
+            next_url=common.link_by_text(selector, url, "下一篇"),
+        ),
+    )
+
+
+def _article_date(selector: Selector, url: str, match: re.Match[str] | None) -> dt.date | None:
+    # The "lai" line prints 《 人民日报 》（ 2017年10月16日 01 版）.
+    printed = common.first_text(selector, "//*[@class='lai']", "//*[@id='riqi_']")
+    found = common.printed_date(printed)
+    if found:
+        return found
+    if match:
+        found = common.printed_date(f"{match['date'][:4]}-{match['date'][4:6]}-{match['date'][6:]}")
+    return found or common.date_in_url(url)
