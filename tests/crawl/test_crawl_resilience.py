@@ -167,7 +167,10 @@ def test_a_job_paused_with_ctrl_c_resumes_from_its_jobdir(
     process = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    time.sleep(4.0)
+    mocksite.reset_stats()
+    deadline = time.monotonic() + 60
+    while mocksite.stats()["total"] < 30 and time.monotonic() < deadline:
+        time.sleep(0.1)  # wait until the crawl is under way, however slow the start-up
     process.send_signal(signal.SIGINT)  # one Ctrl-C: a clean stop that saves the job
     _, stderr = process.communicate(timeout=120)
     assert (jobdir / "spider.state").exists(), stderr[-2000:]
@@ -176,9 +179,11 @@ def test_a_job_paused_with_ctrl_c_resumes_from_its_jobdir(
     )
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     with engine.connect() as conn:
-        reasons = conn.execute(
-            select(models.CrawlRun.finish_reason).order_by(models.CrawlRun.id)
-        ).scalars().all()
+        reasons = (
+            conn.execute(select(models.CrawlRun.finish_reason).order_by(models.CrawlRun.id))
+            .scalars()
+            .all()
+        )
     assert reasons == ["shutdown", "finished"]
     truth = mocksite.truth(papers=[paper], since=since, until=until)
     result = compare(
