@@ -14,6 +14,8 @@ help:
 	@echo "make test    run the whole test suite (PostgreSQL tests need EPAPER_TEST_POSTGRES_URL)"
 	@echo "make lint    ruff and mypy (strict on crawler/)"
 	@echo "make format  apply ruff's formatting"
+	@echo "make bench   benchmarks against the mock site, about 1.5 h (docs/benchmarks.md)"
+	@echo "make bench-large  memory of a 200,000-article backfill, about 30 min"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +26,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler tests migrations
@@ -37,6 +39,14 @@ format: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m crawler.demo
+
+# Benchmarks print Markdown reports and keep the raw runs in data/bench; they never fail on a time.
+bench: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.suite
+	$(BIN)/python -m tests.benchmarks.incremental
+
+bench-large: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.large
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data/demo.sqlite3*

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from typing import Any
 
@@ -90,6 +91,9 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, option, None)
         if value:
             overrides[name] = value
+    verbose = int(getattr(args, "verbose", 0) or 0)
+    if verbose:
+        overrides["LOG_LEVEL"] = "DEBUG" if verbose > 1 else "INFO"
     for item in args.set:
         name, sep, value = item.partition("=")
         if not sep:
@@ -130,6 +134,10 @@ def crawl(settings: Any, spargs: dict[str, str]) -> RunResult:
 
     from crawler.spiders.epaper import EpaperSpider
 
+    # Scrapy installs its own root handler, at LOG_LEVEL: the command's basic handler
+    # would print every warning twice, and ignore LOG_LEVEL.
+    for handler in list(logging.root.handlers):
+        logging.root.removeHandler(handler)
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(EpaperSpider)
     process.crawl(crawler, **spargs)
