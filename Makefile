@@ -49,4 +49,4 @@ bench-large: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.large
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data/demo.sqlite3*
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data/demo.sqlite3* data/demo-warc

@@ -8,6 +8,7 @@ archive holds and the ten most frequent reporters, and stops the site.
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from crawler.mocksite.papers import DEFAULT_TODAY
 from crawler.mocksite.testing import run_mocksite
 
 DEMO_DATABASE = Path("data/demo.sqlite3")
+DEMO_WARC_DIR = Path("data/demo-warc")
 #: (paper, since, until): two papers of different CMS families, a month each.
 DEMO_CRAWLS = (
     ("lzcb", "2021-10-01", "2021-10-31"),
@@ -34,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     database: Path = args.database
     for stale in database.parent.glob(database.name + "*"):
         stale.unlink()  # a fresh archive every time, so the figures are this run's
+    shutil.rmtree(DEMO_WARC_DIR, ignore_errors=True)
     url = f"sqlite:///{database}"
     started = time.monotonic()
     print("starting the mock e-paper site on 127.0.0.1 ...", flush=True)
@@ -54,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 DEFAULT_TODAY.isoformat(),
                 "-s",
                 "LOG_LEVEL=ERROR",
+                "-s",
+                f"EPAPER_WARC_DIR={DEMO_WARC_DIR}",
             ]
             run = subprocess.run(  # noqa: S603 - our own interpreter and arguments
                 [sys.executable, "-m", "crawler.cli", *command[1:], *options], check=False
@@ -78,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("  GROUP BY name, role ORDER BY count(*) DESC LIMIT 10;")
     for name, role, count in authors:
         print(f"  {name:<6}\t{role}\t{count}")
+    warc_bytes = sum(f.stat().st_size for f in DEMO_WARC_DIR.glob("*.warc.gz"))
+    print(f"\nEvery response is kept in {DEMO_WARC_DIR}/ ({warc_bytes / 1e6:.1f} MB of WARC).")
     example = "SELECT title FROM articles LIMIT 5"
     print(f"\nQuery it yourself: sqlite3 {database} '{example}'")
     return 0 if ok else 1

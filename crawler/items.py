@@ -167,6 +167,34 @@ def to_jsonable(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------------------
+# The raw archive: where a response's bytes are kept (crawler.warc, crawler.archive)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureRef:
+    """One archived HTTP response: its WARC record's place and what it held.
+
+    ``(warc_file, warc_offset)`` names the record; ``warc_file`` is relative to
+    ``EPAPER_WARC_DIR``. A ``revisit`` record holds no payload: ``refers_to_file`` and
+    ``refers_to_offset`` name the ``response`` record with the identical payload.
+    """
+
+    url: str
+    fetched_at: dt.datetime  # the record's WARC-Date, UTC
+    http_status: int
+    content_type: str | None
+    payload_digest: str  # "sha1:BASE32", the record's WARC-Payload-Digest
+    record_type: str  # "response" or "revisit"
+    warc_file: str
+    warc_offset: int
+    warc_length: int  # of the gzip member holding the record
+    warc_record_id: str  # "<urn:uuid:...>"
+    refers_to_file: str | None = None
+    refers_to_offset: int | None = None
+
+
+# ---------------------------------------------------------------------------------------
 # What the spider yields to the storage pipeline
 # ---------------------------------------------------------------------------------------
 
@@ -180,6 +208,7 @@ class IssueItem:
     url: str
     page_count: int
     edition: str = ""
+    capture: CaptureRef | None = None  # the response it was extracted from
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +220,7 @@ class PageItem:
     page: PageRef
     article_count: int | None  # None: known from the page list only (not fetched yet)
     edition: str = ""
+    capture: CaptureRef | None = None  # the response it was extracted from
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +234,7 @@ class ArticleItem:
     order: int | None = None  # position on that page, 1-based
     source_id: str | None = None
     edition: str = ""
+    capture: CaptureRef | None = None  # the response it was extracted from
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +244,7 @@ class FetchFailure:
     url: str
     reason: str  # short and stable: "http 404", "timeout", "truncated", "parse: no title", ...
     kind: str = "article"  # "issue", "page" or "article"
+    page_number: str | None = None  # for an article: the page (版) that lists it
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,4 +256,31 @@ class IssueOutcome:
     status: str  # "complete" | "partial" | "missing"
     failures: tuple[FetchFailure, ...] = ()
     url: str | None = None
+    edition: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureItem:
+    """An archived response to list in ``captures``, whether or not any row came from it."""
+
+    capture: CaptureRef
+
+
+@dataclass(frozen=True, slots=True)
+class FileItem:
+    """A page PDF (``kind`` "pdf") or an article image (``kind`` "image") that was downloaded.
+
+    ``url`` is the link as the page or article gave it (``pages.pdf_url``,
+    ``article_images.url``). ``body`` travels only as far as the file store, which sets
+    ``path`` (relative to ``EPAPER_FILES_DIR``) and drops it.
+    """
+
+    paper: str
+    date: dt.date
+    kind: str  # "pdf" or "image"
+    url: str
+    capture: CaptureRef | None = None
+    content_type: str | None = None
+    path: str | None = None
+    body: bytes = dataclasses.field(default=b"", repr=False, compare=False)
     edition: str = ""

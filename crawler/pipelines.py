@@ -19,11 +19,20 @@ from twisted.internet.defer import Deferred, succeed
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
+from crawler.archive import capture_archived
 from crawler.config import database_url
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
 from crawler.db.writer import BatchWriter, CrawlItem, PaperInfo
-from crawler.items import ArticleItem, IssueItem, IssueOutcome, PageItem
+from crawler.items import (
+    ArticleItem,
+    CaptureItem,
+    CaptureRef,
+    FileItem,
+    IssueItem,
+    IssueOutcome,
+    PageItem,
+)
 from crawler.registry import load_registry
 
 if TYPE_CHECKING:
@@ -91,7 +100,19 @@ class StoragePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.capture_archived, signal=capture_archived)
+        return pipeline
+
+    def capture_archived(self, capture: CaptureRef) -> None:
+        """List an archived response in ``captures`` (every response, with an item or not).
+
+        It is buffered before any item extracted from the response, so its row exists
+        when theirs point at it.
+        """
+        self.buffer.append(CaptureItem(capture))
+        if len(self.buffer) >= self.batch_size:
+            self._flush()
 
     def open_spider(self, spider: Spider | None = None) -> None:
         ensure_schema(self.url)
@@ -103,7 +124,7 @@ class StoragePipeline:
             self.timer.start(self.flush_seconds, now=False)
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        if not isinstance(item, IssueItem | PageItem | ArticleItem | IssueOutcome):
+        if not isinstance(item, IssueItem | PageItem | ArticleItem | IssueOutcome | FileItem):
             return item
         validate(item)
         self.buffer.append(item)

@@ -119,6 +119,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: it sees every answer as sent (before decompression,
     # redirects and retries) and archives it.
     "crawler.archive.ArchiveMiddleware": 950,
+    # After the archive, before Scrapy follows it: a redirect to another host fails loudly.
+    "crawler.offsite.OffsiteRedirectMiddleware": 940,
 }
 ITEM_PIPELINES = {
     "crawler.files.FileStorePipeline": 290,

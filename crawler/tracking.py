@@ -105,9 +105,12 @@ class CrawlTracker:
         """``url`` was fetched and parsed; returns the issue's outcome if it is now finished."""
         return self._settle(url, None)
 
-    def fail(self, url: str, reason: str, kind: str = "article") -> IssueOutcome | None:
+    def fail(
+        self, url: str, reason: str, kind: str = "article", page_number: str | None = None
+    ) -> IssueOutcome | None:
         """``url`` failed for good in this run; returns the outcome if the issue is finished."""
-        return self._settle(url, FetchFailure(url=url, reason=reason, kind=kind))
+        failure = FetchFailure(url=url, reason=reason, kind=kind, page_number=page_number)
+        return self._settle(url, failure)
 
     def mark_missing(self, url: str) -> IssueOutcome | None:
         """The issue's index at ``url`` answered 404: the site has no such issue."""

@@ -89,6 +89,9 @@ class Capture(Base):
     __table_args__ = (
         Index("ix_captures_url_fetched_at", "url", "fetched_at"),
         Index("ix_captures_payload_digest", "payload_digest"),
+        # A record is named by its place: storing the same capture twice (a re-parse into
+        # the crawl's own database) finds the row instead of adding one.
+        UniqueConstraint("warc_file", "warc_offset"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +104,7 @@ class Capture(Base):
     warc_file: Mapped[str] = mapped_column(String(500))  # relative to EPAPER_WARC_DIR
     warc_offset: Mapped[int] = mapped_column(BigInteger)
     warc_length: Mapped[int] = mapped_column(BigInteger)  # of the compressed record
+    warc_record_id: Mapped[str | None] = mapped_column(String(100))  # WARC-Record-ID
     refers_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("captures.id", ondelete="SET NULL")
     )  # a revisit: the capture that holds the identical payload
@@ -163,6 +167,9 @@ class Page(Base):
     expected_article_count: Mapped[int | None] = mapped_column(Integer)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
     pdf_path: Mapped[str | None] = mapped_column(String(500))  # in the file store, if kept
+    pdf_capture_id: Mapped[int | None] = mapped_column(
+        ForeignKey("captures.id", ondelete="SET NULL")
+    )  # the archived PDF, when PDFs are downloaded
 
     issue: Mapped[Issue] = relationship(back_populates="pages")
     articles: Mapped[list[Article]] = relationship(back_populates="page", order_by="Article.order")
@@ -285,6 +292,7 @@ class FetchFailure(Base):
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(String(500))
     kind: Mapped[str] = mapped_column(String(16))  # issue, page or article
+    page_number: Mapped[str | None] = mapped_column(String(16))  # the page listing an article
     reason: Mapped[str] = mapped_column(String(200))
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     first_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

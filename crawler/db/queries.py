@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, case, func, select
 
 from crawler.db.store import ARTICLES, AUTHORS, FAILURES, ISSUES, PAGES, PAPERS
+from crawler.tracking import GONE as GONE_REASONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +146,9 @@ def top_authors(
 class StoredProgress:
     """What is already stored of an issue, so a recheck fetches only the rest."""
 
-    done_pages: frozenset[str]  # page URLs parsed, with all their articles stored
+    done_pages: frozenset[str]  # page URLs parsed, with all their articles stored or gone
     stored_articles: frozenset[str]
-    failed: dict[str, str]  # URL -> kind (page, article) of the issue's recorded failures
+    failed: dict[str, str]  # URL -> kind (page, article) of failures that may pass
 
 
 def issue_progress(conn: Connection, paper: str, day: dt.date) -> StoredProgress:
@@ -165,18 +166,27 @@ def issue_progress(conn: Connection, paper: str, day: dt.date) -> StoredProgress
         .group_by(ARTICLES.c.page_id)
         .subquery()
     )
+    gone = FAILURES.c.reason.in_(GONE_REASONS)
+    gone_per_page = (
+        select(FAILURES.c.page_number, func.count().label("n"))
+        .where(FAILURES.c.issue_id == issue_id, FAILURES.c.kind == "article", gone)
+        .group_by(FAILURES.c.page_number)
+        .subquery()
+    )
     done_pages = conn.execute(
         select(PAGES.c.url)
         .outerjoin(stored_per_page, stored_per_page.c.page_id == PAGES.c.id)
+        .outerjoin(gone_per_page, gone_per_page.c.page_number == PAGES.c.number)
         .where(
             PAGES.c.issue_id == issue_id,
             PAGES.c.expected_article_count.is_not(None),
-            func.coalesce(stored_per_page.c.n, 0) >= PAGES.c.expected_article_count,
+            func.coalesce(stored_per_page.c.n, 0) + func.coalesce(gone_per_page.c.n, 0)
+            >= PAGES.c.expected_article_count,
         )
     ).scalars()
     articles = conn.execute(select(ARTICLES.c.url).where(ARTICLES.c.issue_id == issue_id)).scalars()
     failed = conn.execute(
-        select(FAILURES.c.url, FAILURES.c.kind).where(FAILURES.c.issue_id == issue_id)
+        select(FAILURES.c.url, FAILURES.c.kind).where(FAILURES.c.issue_id == issue_id, ~gone)
     ).all()
     return StoredProgress(
         done_pages=frozenset(done_pages),

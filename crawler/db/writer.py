@@ -7,8 +7,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, Table, select, update
 
+from crawler.db.captures import attach_file, capture_id_at, set_capture, store_capture
 from crawler.db.models import utcnow
 from crawler.db.store import (
     ARTICLES,
@@ -21,9 +22,17 @@ from crawler.db.store import (
     upsert_page,
     upsert_paper,
 )
-from crawler.items import ArticleItem, IssueItem, IssueOutcome, PageItem
+from crawler.items import (
+    ArticleItem,
+    CaptureItem,
+    CaptureRef,
+    FileItem,
+    IssueItem,
+    IssueOutcome,
+    PageItem,
+)
 
-CrawlItem = IssueItem | PageItem | ArticleItem | IssueOutcome
+CrawlItem = IssueItem | PageItem | ArticleItem | IssueOutcome | CaptureItem | FileItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +58,20 @@ class BatchWriter:
         self._papers: dict[str, int] = {}
         self._issues: dict[tuple[int, dt.date, str], int] = {}
         self._pages: dict[tuple[int, str], int] = {}
+        self._captures: dict[tuple[str, int], int] = {}
 
     def write(self, batch: Sequence[CrawlItem], now: dt.datetime | None = None) -> Counter[str]:
         """Store ``batch`` atomically; returns counters such as ``lzcb/articles_new``."""
         at = now or utcnow()
         counts: Counter[str] = Counter()
-        issues, pages = dict(self._issues), dict(self._pages)
+        issues, pages, captures = dict(self._issues), dict(self._pages), dict(self._captures)
         try:
             with self.engine.begin() as conn:
                 for item in batch:
                     self._write_one(conn, item, at, counts)
         except BaseException:
             # The transaction rolled back: ids cached during it may not exist.
-            self._issues, self._pages = issues, pages
+            self._issues, self._pages, self._captures = issues, pages, captures
             self._papers.clear()
             raise
         return counts
@@ -69,13 +79,18 @@ class BatchWriter:
     def _write_one(
         self, conn: Connection, item: CrawlItem, at: dt.datetime, counts: Counter[str]
     ) -> None:
-        if isinstance(item, IssueItem):
-            self._store_issue(conn, item, at)
+        if isinstance(item, CaptureItem):
+            self._capture_id(conn, item.capture, insert=True)
+        elif isinstance(item, FileItem):
+            self._store_file(conn, item, at, counts)
+        elif isinstance(item, IssueItem):
+            issue_id = self._store_issue(conn, item, at)
+            self._link_capture(conn, ISSUES, issue_id, item.capture)
             counts[f"{item.paper}/issues_stored"] += 1
         elif isinstance(item, PageItem):
             issue_id = self._issue_id(conn, item.paper, item.date, item.edition, at=at)
             ref = item.page
-            self._pages[(issue_id, ref.number)] = upsert_page(
+            row_id = self._pages[(issue_id, ref.number)] = upsert_page(
                 conn,
                 issue_id=issue_id,
                 order=ref.order,
@@ -86,6 +101,7 @@ class BatchWriter:
                 image_url=ref.image_url,
                 expected_article_count=item.article_count,
             )
+            self._link_capture(conn, PAGES, row_id, item.capture)
             counts[f"{item.paper}/pages_stored"] += 1
         elif isinstance(item, ArticleItem):
             issue_id = self._issue_id(conn, item.paper, item.date, item.edition, at=at)
@@ -99,16 +115,61 @@ class BatchWriter:
                 order=item.order,
                 source_id=item.source_id,
             )
-            _, outcome = store_article(conn, record, at)
+            article_id, outcome = store_article(conn, record, at)
+            self._link_capture(conn, ARTICLES, article_id, item.capture)
             counts[f"{item.paper}/articles_{outcome.value}"] += 1
         else:
             issue_id = self._issue_id(
                 conn, item.paper, item.date, item.edition, at=at, url=item.url
             )
-            failures = [(f.url, f.kind, f.reason) for f in item.failures]
+            failures = [(f.url, f.kind, f.reason, f.page_number) for f in item.failures]
             record_issue_outcome(conn, issue_id, item.status, failures, at)
             mark_duplicates(conn, issue_id)
             counts[f"{item.paper}/issues_{item.status}"] += 1
+
+    def _capture_id(self, conn: Connection, ref: CaptureRef, *, insert: bool = False) -> int | None:
+        """The ``captures`` id of ``ref``: inserted when ``insert`` (the archive announced it),
+        else looked up (None when its row was lost with a failed batch)."""
+        key = (ref.warc_file, ref.warc_offset)
+        capture_id = self._captures.get(key)
+        if capture_id is None:
+            if insert:
+                refers_to = None
+                if ref.refers_to_file is not None and ref.refers_to_offset is not None:
+                    original = (ref.refers_to_file, ref.refers_to_offset)
+                    refers_to = self._captures.get(original) or capture_id_at(conn, *original)
+                capture_id = store_capture(conn, ref, refers_to)
+            else:
+                capture_id = capture_id_at(conn, *key)
+                if capture_id is None:
+                    return None
+            self._captures[key] = capture_id
+        return capture_id
+
+    def _link_capture(
+        self, conn: Connection, table: Table, row_id: int, ref: CaptureRef | None
+    ) -> None:
+        if ref is not None:
+            capture_id = self._capture_id(conn, ref)
+            if capture_id is not None:
+                set_capture(conn, table, row_id, capture_id)
+
+    def _store_file(
+        self, conn: Connection, item: FileItem, at: dt.datetime, counts: Counter[str]
+    ) -> None:
+        capture_id = None if item.capture is None else self._capture_id(conn, item.capture)
+        paper_id = self._paper_id(conn, item.paper)
+        rows = attach_file(
+            conn,
+            paper_id=paper_id,
+            day=item.date,
+            kind=item.kind,
+            url=item.url,
+            capture_id=capture_id,
+            path=item.path,
+        )
+        if rows:
+            counts[f"{item.paper}/{item.kind}s_stored"] += 1
 
     def _paper_id(self, conn: Connection, slug: str) -> int:
         paper_id = self._papers.get(slug)

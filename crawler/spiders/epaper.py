@@ -86,10 +86,17 @@ def merge_parts(head: Article, part: Article) -> Article:
     (('一。', '二。'), 'u')
     """
     seen = {image.url for image in head.images}
+    # A 下转第X版 pointer is printed where the text ends: at the end of the last part.
+    # Keep the truth's reading order: pointers to other pages first, then the parts.
+    extra = tuple(
+        c for c in part.continuations if c not in head.continuations and c.url != head.url
+    )
+    continuations = tuple(sorted(head.continuations + extra, key=lambda c: c.kind == "part"))
     return replace(
         head,
         paragraphs=head.paragraphs + part.paragraphs,
         images=head.images + tuple(i for i in part.images if i.url not in seen),
+        continuations=continuations,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,17 @@ def mocksite() -> Iterator[MockSiteProcess]:
     """The mock e-paper site on 127.0.0.1, at its default clock."""
     with run_mocksite(today=DEFAULT_TODAY) as site:
         yield site
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def crawl_env(warc_dir: str | Path) -> dict[str, str]:
+    """The environment of a crawl subprocess: no EPAPER_* setting of the caller's leaks in,
+    and the raw archive stays on, as in real use, but out of the repository's data/."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}
+    env["EPAPER_WARC_DIR"] = str(warc_dir)
+    return env
 
 
 @dataclass
@@ -61,16 +73,16 @@ def run_epaper(
     ]
     for setting in settings:
         command += ["-s", setting]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        check=False,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    with tempfile.TemporaryDirectory(prefix="epaper-warc-") as warc_dir:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=crawl_env(warc_dir),
+            check=False,
+            cwd=REPO,
+        )
     return CrawlRun(done.returncode, done.stdout, done.stderr)
 
 

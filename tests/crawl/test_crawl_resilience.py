@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import signal
 import subprocess
@@ -17,10 +16,8 @@ from sqlalchemy import Engine, select
 from crawler.db import models
 from crawler.mocksite.papers import DEFAULT_TODAY
 from crawler.mocksite.testing import MockSiteProcess, run_mocksite
-from tests.crawl.conftest import TODAY, run_epaper
+from tests.crawl.conftest import REPO, TODAY, crawl_env, run_epaper
 from tests.crawl.truthdb import compare
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def complete_issue_urls(engine: Engine) -> set[str]:
@@ -33,7 +30,7 @@ def complete_issue_urls(engine: Engine) -> set[str]:
 
 
 def test_killed_three_times_and_resumed_equals_an_uninterrupted_crawl(
-    mocksite: MockSiteProcess, archive: tuple[str, Engine]
+    mocksite: MockSiteProcess, archive: tuple[str, Engine], tmp_path: Path
 ) -> None:
     url, engine = archive
     paper, since, until = "lzcb", "2021-10-12", "2021-10-21"
@@ -56,7 +53,7 @@ def test_killed_three_times_and_resumed_equals_an_uninterrupted_crawl(
         "--today",
         TODAY,
     ]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}
+    env = crawl_env(tmp_path / "warc")
     rng = random.Random(20211020)
     mocksite.reset_stats()
     refetched: list[str] = []
@@ -163,7 +160,7 @@ def test_a_job_paused_with_ctrl_c_resumes_from_its_jobdir(
         "-s",
         "CONCURRENT_REQUESTS=4",
     ]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}
+    env = crawl_env(tmp_path / "warc")
     process = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
