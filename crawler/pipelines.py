@@ -14,6 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import task
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.threads import deferToThreadPool
@@ -131,10 +132,19 @@ class StoragePipeline:
         if len(self.buffer) >= self.batch_size:
             self._flush()
         if self.in_flight > 2:
-            # The database is behind: let Scrapy wait for the writes before more items.
-            done: Deferred[Any] = Deferred()
-            self.pending.addBoth(lambda _: done.callback(item))
-            return done
+            # The database is behind: Scrapy waits for the writes before more items.
+            return self._after_writes(item)
+        return item
+
+    async def _after_writes(self, item: Any) -> Any:
+        written: Deferred[None] = Deferred()
+
+        def fire(result: Any) -> Any:
+            written.callback(None)
+            return result
+
+        self.pending.addBoth(fire)
+        await maybe_deferred_to_future(written)
         return item
 
     def _flush(self) -> Deferred[None]:
@@ -174,14 +184,12 @@ class StoragePipeline:
 
         return d.addCallbacks(stored, failed)
 
-    def close_spider(self, spider: Spider | None = None) -> Deferred[None]:
+    async def close_spider(self, spider: Spider | None = None) -> None:
         if self.timer is not None and self.timer.running:
             self.timer.stop()
-        d = self._flush()
-
-        def shutdown(_: object) -> None:
+        try:
+            await maybe_deferred_to_future(self._flush())
+        finally:
             self.pool.stop()
             if self.engine is not None:
                 self.engine.dispose()
-
-        return d.addBoth(shutdown)

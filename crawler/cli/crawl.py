@@ -138,7 +138,7 @@ def crawl(settings: Any, spargs: dict[str, str]) -> RunResult:
     # would print every warning twice, and ignore LOG_LEVEL.
     for handler in list(logging.root.handlers):
         logging.root.removeHandler(handler)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(EpaperSpider)
     process.crawl(crawler, **spargs)
     process.start()

@@ -102,7 +102,8 @@ class BatchWriter:
                 expected_article_count=item.article_count,
             )
             self._link_capture(conn, PAGES, row_id, item.capture)
-            counts[f"{item.paper}/pages_stored"] += 1
+            if item.article_count is not None:  # the page itself, not its page-list entry
+                counts[f"{item.paper}/pages_stored"] += 1
         elif isinstance(item, ArticleItem):
             issue_id = self._issue_id(conn, item.paper, item.date, item.edition, at=at)
             page_id = self._page_id(conn, issue_id, item.page_number)
