@@ -33,7 +33,7 @@ def test_killed_three_times_and_resumed_equals_an_uninterrupted_crawl(
     mocksite: MockSiteProcess, archive: tuple[str, Engine], tmp_path: Path
 ) -> None:
     url, engine = archive
-    paper, since, until = "lzcb", "2021-10-12", "2021-10-21"
+    paper, since, until = "lzcb", "2021-10-14", "2021-10-21"
     command = [
         sys.executable,
         "-m",
@@ -55,19 +55,28 @@ def test_killed_three_times_and_resumed_equals_an_uninterrupted_crawl(
     ]
     env = crawl_env(tmp_path / "warc")
     rng = random.Random(20211020)
-    mocksite.reset_stats()
+    mocksite.reset_stats()  # by_url then counts this test's requests only
     refetched: list[str] = []
+    returncodes: list[int] = []
     for _ in range(3):
         done_before = complete_issue_urls(engine)
         before = mocksite.stats()["by_url"]
+        # A random moment of the crawl itself, whatever the start-up takes: after a random
+        # number of responses of the ~600 an uninterrupted run needs.
+        kill_after = sum(before.values()) + rng.randint(20, 250)
         process = subprocess.Popen(
             command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(2.0, 6.0))  # start-up takes ~1.5 s; the crawl ~10 s
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if mocksite.stats()["total"] >= kill_after:
+                break
+            time.sleep(0.02)
         process.send_signal(signal.SIGKILL)
-        process.wait()
+        returncodes.append(process.wait())
         after = mocksite.stats()["by_url"]
         refetched += [u for u in done_before if after.get(_path(u), 0) > before.get(_path(u), 0)]
+    assert returncodes[:2] == [-signal.SIGKILL, -signal.SIGKILL], "killed in mid-crawl"
     final = run_epaper(mocksite, url, ["crawl", paper, "--since", since, "--until", until])
     assert final.returncode == 0, final.stderr[-2000:]
     assert refetched == [], "complete issues were fetched again after a kill"
