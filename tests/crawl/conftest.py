@@ -47,6 +47,27 @@ class CrawlRun:
     stderr: str
 
 
+def epaper_command(
+    site: MockSiteProcess,
+    url: str,
+    args: Sequence[str],
+    *,
+    today: str = TODAY,
+    settings: Sequence[str] = (),
+) -> list[str]:
+    """``epaper ARGS`` pointed at the mock site and the database ``url``."""
+    command = [
+        sys.executable, "-m", "crawler.cli", *args,
+        "--database", url,
+        "--base-url-override", site.base_url + "/{slug}/",
+        "--profile", "mock",
+        "--today", today,
+    ]  # fmt: skip
+    for setting in settings:
+        command += ["-s", setting]
+    return command
+
+
 def run_epaper(
     site: MockSiteProcess,
     url: str,
@@ -57,22 +78,7 @@ def run_epaper(
     timeout: float = 300,
 ) -> CrawlRun:
     """Run ``epaper ARGS`` against the mock site in a new process (one reactor per crawl)."""
-    command = [
-        sys.executable,
-        "-m",
-        "crawler.cli",
-        *args,
-        "--database",
-        url,
-        "--base-url-override",
-        site.base_url + "/{slug}/",
-        "--profile",
-        "mock",
-        "--today",
-        today,
-    ]
-    for setting in settings:
-        command += ["-s", setting]
+    command = epaper_command(site, url, args, today=today, settings=settings)
     with tempfile.TemporaryDirectory(prefix="epaper-warc-") as warc_dir:
         done = subprocess.run(
             command,

@@ -6,7 +6,6 @@ import datetime as dt
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from sqlalchemy import Engine, select
 from crawler.db import models
 from crawler.mocksite.papers import DEFAULT_TODAY
 from crawler.mocksite.testing import MockSiteProcess, run_mocksite
-from tests.crawl.conftest import REPO, TODAY, crawl_env, run_epaper
+from tests.crawl.conftest import REPO, crawl_env, epaper_command, run_epaper
 from tests.crawl.truthdb import compare
 
 
@@ -34,25 +33,7 @@ def test_killed_three_times_and_resumed_equals_an_uninterrupted_crawl(
 ) -> None:
     url, engine = archive
     paper, since, until = "lzcb", "2021-10-14", "2021-10-21"
-    command = [
-        sys.executable,
-        "-m",
-        "crawler.cli",
-        "crawl",
-        paper,
-        "--since",
-        since,
-        "--until",
-        until,
-        "--database",
-        url,
-        "--base-url-override",
-        mocksite.base_url + "/{slug}/",
-        "--profile",
-        "mock",
-        "--today",
-        TODAY,
-    ]
+    command = epaper_command(mocksite, url, ["crawl", paper, "--since", since, "--until", until])
     env = crawl_env(tmp_path / "warc")
     rng = random.Random(20211020)
     mocksite.reset_stats()  # by_url then counts this test's requests only
@@ -146,29 +127,12 @@ def test_a_job_paused_with_ctrl_c_resumes_from_its_jobdir(
     url, engine = archive
     paper, since, until = "lzcb", "2021-10-14", "2021-10-18"
     jobdir = tmp_path / "job"
-    command = [
-        sys.executable,
-        "-m",
-        "crawler.cli",
-        "crawl",
-        paper,
-        "--since",
-        since,
-        "--until",
-        until,
-        "--database",
+    command = epaper_command(
+        mocksite,
         url,
-        "--base-url-override",
-        mocksite.base_url + "/{slug}/",
-        "--profile",
-        "mock",
-        "--today",
-        TODAY,
-        "-s",
-        f"JOBDIR={jobdir}",
-        "-s",
-        "CONCURRENT_REQUESTS=4",
-    ]
+        ["crawl", paper, "--since", since, "--until", until],
+        settings=[f"JOBDIR={jobdir}", "CONCURRENT_REQUESTS=4"],
+    )
     env = crawl_env(tmp_path / "warc")
     process = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
