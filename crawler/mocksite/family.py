@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from crawler.mocksite.model import (
     IDS_PER_DAY,
@@ -15,6 +17,8 @@ from crawler.mocksite.model import (
     PagePlan,
 )
 from crawler.mocksite.papers import MockPaper
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +44,41 @@ class View:
     pages: tuple[PagePlan, ...]  # listed at ``now``
     now: dt.datetime
     base_url: str  # the paper's root URL, ending in /
+    #: Pieces shared by the documents of the issue at ``now`` (see :meth:`memo`).
+    fragments: dict[Hashable, object] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @property
     def paper(self) -> MockPaper:
         return self.issue.paper
 
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``, computed once per view and ``key``.
+
+        A site keeps its recent views (one per issue and moment), so a piece every page of
+        an issue prints (a title list, a page list, the masthead) is built once and not
+        for each of its articles. ``key`` must name everything ``build`` depends on beyond
+        the view itself (a page, the folder relative links start from).
+        """
+        try:
+            return self.fragments[key]  # type: ignore[return-value]
+        except KeyError:
+            value = self.fragments[key] = build()
+            return value
+
     def content(self, art: ArticlePlan) -> ArticleContent:
         return self.archive.article_content(self.issue, art, self.now)
 
     def listed(self, page: PagePlan) -> bool:
-        return page in self.pages
+        # By identity first: comparing unequal plans field by field is slow.
+        return any(p is page for p in self.pages) or page in self.pages
 
     def neighbour(self, step: int) -> dt.date | None:
-        return self.archive.neighbour_issue(self.paper, self.issue.date, self.now, step)
+        return self.memo(
+            ("neighbour", step),
+            lambda: self.archive.neighbour_issue(self.paper, self.issue.date, self.now, step),
+        )
 
     def neighbour_page(self, page: PagePlan, step: int) -> PagePlan | None:
         """上一版 / 下一版 among the listed pages."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from crawler.mocksite.family import Family, Target, View, page_label_date
-from crawler.mocksite.markup import INDENT, WEEKDAYS, block_coords, esc, relative
+from crawler.mocksite.markup import INDENT, WEEKDAYS, block_coords, date_format, esc, relative
 from crawler.mocksite.model import Archive, ArticlePlan, IssuePlan, PagePlan
 from crawler.mocksite.papers import FOUNDER_CLASSIC, MockPaper
 from crawler.mocksite.textgen import stable_int
@@ -82,18 +82,18 @@ class FounderClassic(Family):
     def pdf_path(self, issue: IssuePlan, page: PagePlan) -> str:
         folder, variant = self._asset_dir(issue, page), issue.paper.variant
         if variant == "jjjcb":
-            return f"{folder}/{issue.date:%Y%m%d}{page.number}_pdf.pdf"
+            return f"{folder}/{date_format(issue.date, '%Y%m%d')}{page.number}_pdf.pdf"
         if variant == "jxnews":
             return f"{folder}/{_serial(issue.paper, page, 'pdf')}.pdf"
-        return f"{folder}/{issue.paper.code}{issue.date:%Y%m%d}{page.number}.pdf"
+        return f"{folder}/{issue.paper.code}{date_format(issue.date, '%Y%m%d')}{page.number}.pdf"
 
     def page_image_path(self, issue: IssuePlan, page: PagePlan) -> str:
         folder, variant = self._asset_dir(issue, page), issue.paper.variant
         if variant == "jjjcb":
-            return f"{folder}/{issue.date:%Y%m%d}{page.number}_brief.jpg"
+            return f"{folder}/{date_format(issue.date, '%Y%m%d')}{page.number}_brief.jpg"
         if variant == "jxnews":
             return f"{folder}/{_serial(issue.paper, page, 'jpg')}.jpg"
-        return f"{folder}/{issue.paper.code}{issue.date:%Y%m%d}{page.number}_b.jpg"
+        return f"{folder}/{issue.paper.code}{date_format(issue.date, '%Y%m%d')}{page.number}_b.jpg"
 
     def image_path(self, issue: IssuePlan, art: ArticlePlan, index: int) -> str:
         return f"{self._asset_dir(issue, issue.page(art.page))}/b_{art.key}_{index}.jpg"
@@ -434,11 +434,8 @@ class FounderClassic(Family):
         jjjcb = view.paper.variant == "jjjcb"
         list_class = "list01" if jjjcb else "title"
         page_href = relative(here, self.page_path(issue, page))
-        titles = "".join(
-            f"<li><a href=content_{a.key}.htm{'' if jjjcb else '?div=-1'}>"
-            f'<div style="display:inline" id=mp{a.key}>{esc(view.content(a).title)}</div></a>'
-            "</li>\n"
-            for a in page.articles
+        titles = view.memo(
+            ("article_titles", page.order), lambda: self._article_titles(view, page, jjjcb)
         )
         pictures = ""
         if part == 1:
@@ -522,6 +519,15 @@ class FounderClassic(Family):
             f'<div class="artnav">{"&nbsp;&nbsp;".join(nav)}</div>\n'
             "</td></tr>\n</table>\n</body>\n</html>\n"
             f"{self._enpproperty(view, page, meta)}"
+        )
+
+    def _article_titles(self, view: View, page: PagePlan, jjjcb: bool) -> str:
+        """The title list of an article page: the same for every article of the page."""
+        return "".join(
+            f"<li><a href=content_{a.key}.htm{'' if jjjcb else '?div=-1'}>"
+            f'<div style="display:inline" id=mp{a.key}>{esc(view.content(a).title)}</div></a>'
+            "</li>\n"
+            for a in page.articles
         )
 
     def _part_name(self, art: ArticlePlan, part: int) -> str:

@@ -13,7 +13,14 @@ from __future__ import annotations
 import datetime as dt
 
 from crawler.mocksite.family import Family, Target, View
-from crawler.mocksite.markup import INDENT, block_coords, esc, parse_compact_date, relative
+from crawler.mocksite.markup import (
+    INDENT,
+    block_coords,
+    date_format,
+    esc,
+    parse_compact_date,
+    relative,
+)
 from crawler.mocksite.model import ArticleContent, ArticlePlan, IssuePlan, PagePlan
 from crawler.mocksite.papers import FOUNDER_NEW, MockPaper
 from crawler.mocksite.textgen import stable_int
@@ -23,14 +30,16 @@ _ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _folder(date: dt.date) -> str:
-    return f"{date:%Y%m}/{date:%d}"
+    return date_format(date, "%Y%m/%d")
+
+
+_SCRIPTS = "".join(
+    f'\t<script language=Javascript src="{_FILES}/{name}.js"></script>\n'
+    for name in ("app", "swiper.min", "prototype", "mp", "range", "lib", "dzbnews")
+)
 
 
 def _head(title: str) -> str:
-    scripts = "".join(
-        f'\t<script language=Javascript src="{_FILES}/{name}.js"></script>\n'
-        for name in ("app", "swiper.min", "prototype", "mp", "range", "lib", "dzbnews")
-    )
     return (
         '\n<!DOCTYPE html>\n<html lang="en">\n\n<head>\n'
         '\t<meta http-equiv="Content-Type" content="text/html;charset=utf-8" />\n'
@@ -38,7 +47,7 @@ def _head(title: str) -> str:
         '\t<meta http-equiv="X-UA-Compatible" content="ie=edge">\n'
         f"\t\t<title>{title}</title>\n"
         "\t<META name='filetype' content='0'>\n\t<META name='publishedtype' content='1'>\n"
-        f'\t<link href="{_FILES}/default.css" rel="stylesheet">\n{scripts}</head>\n\n'
+        f'\t<link href="{_FILES}/default.css" rel="stylesheet">\n{_SCRIPTS}</head>\n\n'
     )
 
 

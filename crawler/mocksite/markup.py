@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import posixpath
 import re
@@ -20,6 +21,12 @@ INDENT = "\u3000\u3000"
 
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
 
+#: Path parts that :func:`relative` leaves to ``posixpath.relpath``.
+_UNCLEAN = frozenset(("", ".", ".."))
+
+#: The characters html.escape replaces.
+_ESCAPED = re.compile("[&<>\"']")
+
 WEEKDAYS = "一二三四五六日"
 
 
@@ -35,10 +42,32 @@ def squash(text: str) -> str:
 def esc(text: str) -> str:
     """Escape text for HTML element content and attribute values.
 
-    >>> esc('a<b & "c"')
-    'a&lt;b &amp; &quot;c&quot;'
+    >>> esc('a<b & "c"'), esc("它's"), esc("新闻")
+    ('a&lt;b &amp; &quot;c&quot;', '它&#x27;s', '新闻')
     """
+    # Generated text seldom holds one of the five characters: one scan instead of five.
+    if _ESCAPED.search(text) is None:
+        return text
     return html.escape(text, quote=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def date_format(date: dt.date, pattern: str) -> str:
+    """``date.strftime(pattern)``, remembered (strftime costs microseconds; paths repeat it).
+
+    >>> date_format(dt.date(2021, 10, 20), "%Y%m%d")
+    '20211020'
+    """
+    return date.strftime(pattern)
+
+
+def folder(path: str) -> str:
+    """The folder of a site path: :func:`relative` links from one folder are all the same.
+
+    >>> folder("content/20211020/Page05SS.htm"), folder("index.htm")
+    ('content/20211020', '')
+    """
+    return path.rpartition("/")[0]
 
 
 def relative(from_path: str, to_path: str) -> str:
@@ -49,8 +78,35 @@ def relative(from_path: str, to_path: str) -> str:
     >>> relative("html/2023-02/10/node_2.htm", "html/2023-02/10/content_5.htm")
     'content_5.htm'
     """
-    start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(to_path, start)
+    if from_path.startswith("/"):
+        return posixpath.relpath(to_path, posixpath.dirname(from_path))
+    return _relative_from(folder(from_path), to_path)
+
+
+@functools.lru_cache(maxsize=8192)
+def _relative_from(start: str, to_path: str) -> str:
+    """``posixpath.relpath(to_path, start)`` without its two ``os.getcwd()`` calls.
+
+    Site paths are relative and clean (no empty, ``.`` or ``..`` parts), so both share the
+    current directory as a prefix and only their own parts matter; anything else takes
+    ``relpath`` itself. Documents of one folder link the same targets: hence the cache.
+
+    >>> _relative_from("a/b", "a/c/d.htm"), _relative_from("", "x.htm"), _relative_from("a/b", "a")
+    ('../c/d.htm', 'x.htm', '..')
+    >>> _relative_from("a/./b", "a/c") == posixpath.relpath("a/c", "a/./b")
+    True
+    """
+    start_parts = start.split("/") if start else []
+    to_parts = to_path.split("/")
+    if _UNCLEAN.intersection(start_parts) or _UNCLEAN.intersection(to_parts):
+        return posixpath.relpath(to_path, start or ".")
+    common = 0
+    for a, b in zip(start_parts, to_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(start_parts) - common) + to_parts[common:]
+    return "/".join(parts) if parts else "."
 
 
 def js_string(text: str) -> str:

@@ -127,6 +127,8 @@ class Archive:
         self.rates = options.rates
         self.plan = functools.lru_cache(maxsize=2048)(self._plan)
         self.content = functools.lru_cache(maxsize=4096)(self._content)
+        # Asked several times per request (reachable, issue, neighbours): a hash each time.
+        self._no_holiday = functools.lru_cache(maxsize=16384)(self._no_holiday_on)
 
     # -- which days have an issue ---------------------------------------------------------
 
@@ -136,7 +138,10 @@ class Archive:
             return False
         if paper.slug == SEED_PAPER and date == SEED_DATE:
             return True
-        return textgen.unit(self.options.seed, paper.slug, date, "no-issue") >= self.rates.no_issue
+        return self._no_holiday(paper.slug, date)
+
+    def _no_holiday_on(self, slug: str, date: dt.date) -> bool:
+        return textgen.unit(self.options.seed, slug, date, "no-issue") >= self.rates.no_issue
 
     def published(self, paper: MockPaper, date: dt.date, now: dt.datetime) -> bool:
         """Whether the issue of ``date`` is online at ``now`` (cut-off dates included)."""
@@ -358,15 +363,15 @@ class Archive:
         kicker = textgen.make_kicker(rng, paper) if rng.random() < rates.kicker else None
         subtitle = textgen.make_subtitle(rng, paper) if rng.random() < rates.subtitle else None
         length = textgen.body_length(rng)
-        texts: list[Paragraph] = []
+        texts: list[tuple[str, bool]] = []  # (text, subhead)
         total = 0
         subheads = length > 1500 and rng.random() < 0.5
         while total < length:
             if subheads and len(texts) in (2, 6, 11):
-                texts.append(Paragraph(textgen.make_subhead(rng, paper), subhead=True))
-            target = min(length - total, rng.randint(60, 320))
+                texts.append((textgen.make_subhead(rng, paper), True))
+            target = min(length - total, 60 + textgen.below(rng, 261))  # rng.randint(60, 320)
             text = textgen.make_paragraph(rng, paper, target)
-            texts.append(Paragraph(text))
+            texts.append((text, False))
             total += len(text)
         dateline: Dateline | None = None
         authors: tuple[Author, ...] = ()
@@ -378,7 +383,7 @@ class Archive:
         if rng.random() < rates.dateline and art.kind != "tail":
             printed = textgen.make_dateline(rng, paper, date)
             dateline = printed.dateline
-            texts[0] = Paragraph(f"{printed.printed} {texts[0].text}")
+            texts[0] = (f"{printed.printed} {texts[0][0]}", False)
             if printed.dateline.agency:
                 wire, authors = True, printed.authors
         if not wire and rng.random() < 0.9:
@@ -435,14 +440,19 @@ def _uid(*parts: object) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
-def _mark_blocks(paragraphs: list[Paragraph]) -> tuple[Paragraph, ...]:
-    """Mark where PaperIndex starts a new <P>: the lede alone, then runs between subheads."""
+def _mark_blocks(texts: list[tuple[str, bool]]) -> tuple[Paragraph, ...]:
+    """Paragraphs of (text, subhead) pairs, marked where PaperIndex starts a new <P>: the
+    lede alone, then runs between subheads.
+
+    >>> [p.block_start for p in _mark_blocks([("a", False), ("b", False), ("c", False)])]
+    [True, True, False]
+    """
     marked: list[Paragraph] = []
     previous_subhead = True
-    for i, paragraph in enumerate(paragraphs):
-        start = i <= 1 or paragraph.subhead or previous_subhead
-        marked.append(replace(paragraph, block_start=start))
-        previous_subhead = paragraph.subhead
+    for i, (text, subhead) in enumerate(texts):
+        start = i <= 1 or subhead or previous_subhead
+        marked.append(Paragraph(text, subhead, start))
+        previous_subhead = subhead
     return tuple(marked)
 
 

@@ -17,7 +17,9 @@ from crawler.mocksite.markup import (
     GARBAGE_OTHER_PAGE,
     INDENT,
     block_coords,
+    date_format,
     esc,
+    folder,
     parse_compact_date,
     relative,
 )
@@ -29,7 +31,7 @@ _W4 = "<FONT face=Webdings>4</FONT>"
 
 
 def _day(date: dt.date) -> str:
-    return date.strftime("%Y%m%d")
+    return date_format(date, "%Y%m%d")
 
 
 class PaperIndex(Family):
@@ -137,7 +139,7 @@ class PaperIndex(Family):
         else:
             next_line = f"{_W4}下一篇:{GARBAGE_EMPTY}&nbsp;&nbsp;"
             next_bottom = "下一篇"
-        date_text = issue.date.strftime("%Y/%m/%d")
+        date_text = date_format(issue.date, "%Y/%m/%d")
         right = (
             f"{self._masthead(view, page, here)}"
             '<TABLE id="ArticleNav" width="100%" border="0">'
@@ -177,6 +179,12 @@ class PaperIndex(Family):
         )
 
     def _page_head(self, view: View, page: PagePlan, here: str) -> str:
+        return view.memo(
+            ("page_head", page.order, folder(here)),
+            lambda: self._build_page_head(view, page, here),
+        )
+
+    def _build_page_head(self, view: View, page: PagePlan, here: str) -> str:
         issue = view.issue
         prev_page = view.neighbour_page(page, -1)
         next_page = view.neighbour_page(page, 1)
@@ -202,6 +210,12 @@ class PaperIndex(Family):
         )
 
     def _left_column(self, view: View, page: PagePlan, here: str) -> str:
+        return view.memo(
+            ("left_column", page.order, folder(here)),
+            lambda: self._build_left_column(view, page, here),
+        )
+
+    def _build_left_column(self, view: View, page: PagePlan, here: str) -> str:
         issue = view.issue
         rows = []
         for art in page.articles:
@@ -229,6 +243,12 @@ class PaperIndex(Family):
         )
 
     def _masthead(self, view: View, page: PagePlan, here: str) -> str:
+        return view.memo(
+            ("masthead", page.order, folder(here)),
+            lambda: self._build_masthead(view, page, here),
+        )
+
+    def _build_masthead(self, view: View, page: PagePlan, here: str) -> str:
         name = esc(view.paper.name)
         links = []
         for label, step in (("上一期", -1), ("下一期", 1)):

@@ -15,7 +15,9 @@ from crawler.mocksite.family import Family, Target, View, page_label_date
 from crawler.mocksite.markup import (
     INDENT,
     block_coords,
+    date_format,
     esc,
+    folder,
     js_string,
     parse_compact_date,
     relative,
@@ -58,20 +60,23 @@ class PeoplesDaily(Family):
     def article_path(self, issue: IssuePlan, art: ArticlePlan, part: int = 1) -> str:
         page = issue.page(art.page)
         return (
-            f"{_folder(issue.date)}/nw.D110000{issue.paper.code}_{issue.date:%Y%m%d}_"
-            f"{art.order}-{page.number}.htm"
+            f"{_folder(issue.date)}/nw.D110000{issue.paper.code}_"
+            f"{date_format(issue.date, '%Y%m%d')}_{art.order}-{page.number}.htm"
         )
 
     def pdf_path(self, issue: IssuePlan, page: PagePlan) -> str:
         d = issue.date
-        return f"page/{d:%Y-%m}/{d:%d}/{page.number}/{issue.paper.slug}{d:%Y%m%d}{page.number}.pdf"
+        return (
+            f"page/{date_format(d, '%Y-%m/%d')}/{page.number}/{issue.paper.slug}"
+            f"{date_format(d, '%Y%m%d')}{page.number}.pdf"
+        )
 
     def page_image_path(self, issue: IssuePlan, page: PagePlan) -> str:
         return self.pdf_path(issue, page)[:-4] + "_b.jpg"
 
     def image_path(self, issue: IssuePlan, art: ArticlePlan, index: int) -> str:
         page = issue.page(art.page)
-        return f"res/1/{issue.date:%Y%m%d}/{page.number}_{art.order}_{index}.jpg"
+        return f"res/1/{date_format(issue.date, '%Y%m%d')}/{page.number}_{art.order}_{index}.jpg"
 
     def entry_path(self, paper: MockPaper) -> str:
         return "paperindex.htm"
@@ -96,7 +101,7 @@ class PeoplesDaily(Family):
         if name.startswith(page_prefix) and name.endswith(".htm"):
             number = name[len(page_prefix) : -4]
             return Target("issue" if number == "01" else "page", date, number=number)
-        article_prefix = f"nw.D110000{paper.code}_{date:%Y%m%d}_"
+        article_prefix = f"nw.D110000{paper.code}_{date_format(date, '%Y%m%d')}_"
         if name.startswith(article_prefix) and name.endswith(".htm"):
             order, dash, number = name[len(article_prefix) : -4].partition("-")
             if dash and order.isdigit():
@@ -106,6 +111,13 @@ class PeoplesDaily(Family):
     # -- documents ----------------------------------------------------------------------
 
     def _page_list(self, view: View, here: str, current: PagePlan | None) -> str:
+        # ``current`` is one of the view's pages (or None): its order names it.
+        return view.memo(
+            ("page_list", folder(here), current.order if current is not None else None),
+            lambda: self._build_page_list(view, here, current),
+        )
+
+    def _build_page_list(self, view: View, here: str, current: PagePlan | None) -> str:
         issue = view.issue
         rows = []
         for i, p in enumerate(view.pages):
@@ -122,6 +134,12 @@ class PeoplesDaily(Family):
         return "".join(rows)
 
     def _title_list(self, view: View, page: PagePlan, here: str) -> str:
+        return view.memo(
+            ("title_list", page.order, folder(here)),
+            lambda: self._build_title_list(view, page, here),
+        )
+
+    def _build_title_list(self, view: View, page: PagePlan, here: str) -> str:
         issue = view.issue
         items = []
         for i, art in enumerate(page.articles):

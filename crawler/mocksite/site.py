@@ -14,6 +14,7 @@ issue plans of :mod:`crawler.mocksite.model`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -87,6 +88,9 @@ class MockSite:
             paper for paper in PAPERS if wanted is None or paper.slug in wanted
         )
         self._by_slug = {paper.slug: paper for paper in self.papers}
+        # Recent views, with the fragments their documents share (View.memo): a crawl
+        # fetches an issue's pages and articles together, at one moment of the clock.
+        self._views = functools.lru_cache(maxsize=32)(self._new_view)
 
     # -- URLs -------------------------------------------------------------------------------
 
@@ -108,6 +112,18 @@ class MockSite:
     def view(self, issue: IssuePlan, now: dt.datetime) -> View:
         """The issue as a template sees it at ``now``."""
         now = as_china_time(now)
+        view = self._views(issue.paper.slug, issue.date, now)
+        if view.issue is not issue:
+            # Not the plan the view was made of (an older one, since dropped from the
+            # archive's cache): templates compare pages by identity, so make a new view.
+            view = self._new_view(issue.paper.slug, issue.date, now, issue)
+        return view
+
+    def _new_view(
+        self, slug: str, date: dt.date, now: dt.datetime, issue: IssuePlan | None = None
+    ) -> View:
+        if issue is None:
+            issue = self.archive.plan(slug, date)
         pages = self.archive.visible_pages(issue, now)
         return View(self.archive, issue, pages, now, self.paper_url(issue.paper))
 

@@ -1,0 +1,177 @@
+"""The mock site's bytes are pinned: a change to the generator shows up here first.
+
+Every document below, rendered by the default site at the default noon, must hash to the
+digest recorded for it, and so must two slices of the ground truth. A change that alters
+them on purpose (new markup, new text, a new quirk) updates the digests in the same commit:
+``python -m tests.mocksite.test_render_stability`` prints the current ones. A change meant
+to be invisible (a faster renderer) must leave them alone; ``tests/mocksite/golden.py``
+checks a far larger sample for such changes.
+
+The seed page (lzcb 2021-10-20) is left out: it depends on a file outside the repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+import posixpath
+import sys
+
+import pytest
+
+from crawler.mocksite.markup import relative
+from crawler.mocksite.site import DEFAULT_TODAY, FAMILIES, MockSite, SiteOptions
+
+NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))
+
+#: sha256 of the body of each document: every family and paper, issue indexes, articles
+#: with images, second parts, GBK, rmrb on both sides of its switch, a calendar, an entry
+#: page and a PDF.
+DIGESTS = {
+    "/rmrb/pc/layout/202503/28/node_01.html": (
+        "e36ea5349bfda3ff7da43260a7f4afa0074cb6b48c939ae5f2839f5be6c52ed4"
+    ),
+    "/rmrb/pc/content/202503/28/content_30363541.html": (
+        "3f737421bb012fedf6daa0079d650c9a092eaeff857111f918bd3f7f46fe8480"
+    ),
+    "/rmrb/html/2024-11/20/nbs.D110000renmrb_01.htm": (
+        "1497d94d4d432d65b78b203245f0bd9b42c6771dde8f11184c84998eb919b4bd"
+    ),
+    "/rmrb/html/2024-11/20/nw.D110000renmrb_20241120_1-01.htm": (
+        "5ae3d015763e3042e833aa6d7bf311a17752cbaf7e750710088e4fcd46177278"
+    ),
+    "/gmrb/html/2025-03/28/nbs.D110000gmrb_01.htm": (
+        "91e921495ef73adcbee17ff6d1a032d953e834a91b244109cd75cbce89c3d9c4"
+    ),
+    "/gmrb/html/2025-03/28/nw.D110000gmrb_20250328_5-01.htm": (
+        "3c47f93596fda264359a6aaa46bf8caeb4ac42b4e1d2d9ed7bae6088eaa7bb80"
+    ),
+    "/kjrb/html/2025-03/27/node_2.htm": (
+        "1b178f64418ebe8b3684254e050b3f2315d137c17c9ef3ddb1eccfad8dbe372f"
+    ),
+    "/kjrb/html/2025-03/27/content_918522.htm": (
+        "29344e47cb896d6b61427e51e74d4b09dffc9fb47323d53fcb8d70959276734c"
+    ),
+    "/jjjcb/content/2025-03/27/node_2.htm": (
+        "0ed09937e98b4a16b2fbfef3b6f8a652b091739dd89c11cbf20f1c9904a2dd52"
+    ),
+    "/jjjcb/content/2025-03/27/content_414063.htm": (
+        "d14d19641d60b296d9e004bc300a4cd67f756433fbb90e6953d720b7aa337db0"
+    ),
+    "/jjjcb/content/2025-03/27/content_414042_2.htm": (
+        "9ae4841f7bb34dd2a38f2c48bca0a38773f8b0542395530bebc1e49520833158"
+    ),
+    "/jxrb/html/2025-03/28/node_187.htm": (
+        "eebf094f907e9122ccab4c8f8cead4831f13917ed8796308d810d4c1e99a510c"
+    ),
+    "/jxrb/html/2025-03/28/content_763524.htm": (
+        "2edab20ba3b7a9e4e7ec86edae8105dd83f3379b01e29df245e5284c750a9403"
+    ),
+    "/jxrb/html/2025-03/28/content_763561_2.htm": (
+        "d4047cadef2852622f15a5b8894b05f05fd7fecf761e8d9c4786125ff1d095b6"
+    ),
+    "/hbrb/pc/layout/202503/28/node_01.html": (
+        "aedda56c7e255a71b5ad45a9b7b9095bb839732253c54dfdc0d7c2accc39d8bb"
+    ),
+    "/hbrb/pc/content/202503/28/content_563561.html": (
+        "2decd55269a30a962dccd28561ab06b1ef683d4f7e27ec94df569f170fa18f96"
+    ),
+    "/dzrb/content/20250328/IssueIndex.htm": (
+        "056b064723245c24e9b72bbc0cd027798c804823f0eabdbb48506773445eca1f"
+    ),
+    "/dzrb/content/20250328/Articel02004RY.htm": (
+        "3c36aa764e1046135abe7fca3702a38a39477826a4f5daab55b749ec5086d7a8"
+    ),
+    "/lzcb/content/20250328/IssueIndex.htm": (
+        "cfe3421774241fc9ad2c18cbf28d0d2e61f3dcdacd7ead38b2477ec534579bcf"
+    ),
+    "/lzcb/content/20250328/Articel01003JH.htm": (
+        "c8a8643e735eacfd76979185805b88838bd904e744509b73cdbaf4271bd05b61"
+    ),
+    "/kjrb/html/2025-03/period.xml": (
+        "763a8720f6e0e8ca88a51badd297755a1571fe29be61c1479c7af0404944b6d1"
+    ),
+    "/lzcb/content/PaperIndex.htm": (
+        "e4715a392f7cc7ce2b8fc6d7b3b6231a279b48cc1852d4a22f9379ad1e1b3097"
+    ),
+    "/gmrb/page/2025-03/28/01/gmrb2025032801.pdf": (
+        "69861fc07fc767bc572251cf6124797d8f5775ac9230bb8061ef29c526bd048c"
+    ),
+}
+
+#: sha256 of the ground truth of one paper and day (JSON, sorted keys, one record a line).
+TRUTH_DIGESTS = {
+    ("jjjcb", "2025-03-27"): "db2cce750cda9f27d444bf82970666d7b7b5c40ea0a57ebded75788027d48eb5",
+    ("dzrb", "2025-03-28"): "00c7ca8d90771197e2e8af700467fce881ed24a31132dd3e67d4e79dc3f82041",
+}
+
+
+@pytest.fixture(scope="module")
+def site() -> MockSite:
+    return MockSite(SiteOptions())
+
+
+def document_digest(site: MockSite, path: str) -> str:
+    response = site.render(path, NOW)
+    assert response.status == 200, path
+    return hashlib.sha256(response.body).hexdigest()
+
+
+def truth_digest(site: MockSite, slug: str, day: str) -> str:
+    date = dt.date.fromisoformat(day)
+    records = site.truth(NOW, papers=(slug,), since=date, until=date)
+    text = "\n".join(json.dumps(record, sort_keys=True, ensure_ascii=False) for record in records)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("path", sorted(DIGESTS))
+def test_document_bytes_are_pinned(site: MockSite, path: str) -> None:
+    assert document_digest(site, path) == DIGESTS[path], (
+        f"{path} renders other bytes than before: if that is intended, update DIGESTS "
+        "(python -m tests.mocksite.test_render_stability)"
+    )
+
+
+@pytest.mark.parametrize(("slug", "day"), sorted(TRUTH_DIGESTS))
+def test_ground_truth_is_pinned(site: MockSite, slug: str, day: str) -> None:
+    assert truth_digest(site, slug, day) == TRUTH_DIGESTS[(slug, day)], (
+        f"the ground truth of {slug} {day} changed: if that is intended, update TRUTH_DIGESTS"
+    )
+
+
+def test_relative_links_are_those_of_posixpath(site: MockSite) -> None:
+    # relative() skips posixpath.relpath (and its os.getcwd() calls) for clean paths: it
+    # must give the same link between any two documents of every family.
+    paths = ["index.htm", "content/PaperIndex.htm", "pc/layout/index.html"]
+    for slug, day in (("kjrb", "2025-03-27"), ("gmrb", "2025-03-28"), ("dzrb", "2025-03-28")):
+        issue = site.archive.issue(slug, dt.date.fromisoformat(day))
+        assert issue is not None
+        page, art = issue.pages[-1], issue.pages[0].articles[0]
+        for family in FAMILIES.values():
+            paths += [
+                family.issue_path(issue),
+                family.page_path(issue, page),
+                family.article_path(issue, art, 2),
+                family.pdf_path(issue, page),
+                family.page_image_path(issue, page),
+                family.image_path(issue, art, 1),
+            ]
+    for start, target in itertools.product(paths, repeat=2):
+        expected = posixpath.relpath(target, posixpath.dirname(start) or ".")
+        assert relative(start, target) == expected, (start, target)
+
+
+def main() -> int:
+    """Print the digests of the current code, to paste above after an intended change."""
+    site = MockSite(SiteOptions())
+    for path in DIGESTS:
+        print(f'    "{path}": (\n        "{document_digest(site, path)}"\n    ),')
+    for slug, day in TRUTH_DIGESTS:
+        print(f'    ("{slug}", "{day}"): "{truth_digest(site, slug, day)}",')
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
