@@ -1,0 +1,1 @@
+"""Benchmarks of the crawler against the mock site (``make bench``; not part of ``make test``)."""
