@@ -108,12 +108,36 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-# Cookies, the referer header and the telnet console serve no e-paper crawl.
-COOKIES_ENABLED = False
-TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 
+# --- Scrapy: components an e-paper crawl does without ---------------------------------------
+# Each one's cost per request was measured on its own (docs/benchmarks.md, "Scrapy's
+# components"); robots.txt, the user agent, timeouts, redirects, retries, decompression and
+# the off-site check stay. Cookies, the Referer header and the telnet console serve no
+# e-paper crawl (Referer: 33 µs a request); nor does the remote-control server, an HTTP
+# endpoint that runs the Python code sent to it.
+COOKIES_ENABLED = False
+REFERER_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# Every URL the spider fetches comes from dates and links, never from an entry page that
+# forwards by <meta http-equiv=refresh> (an extractor reads those itself, e.g.
+# paperindex.resolve_entry); a dated page that forwards elsewhere must fail as that page,
+# not be parsed as another. 44 µs a response.
+METAREFRESH_ENABLED = False
+# Scrapy's byte counts (downloader/request_bytes ...): the run keeps its own counters
+# (crawl_runs). 47 µs a response.
+DOWNLOADER_STATS = False
+# The path is fixed (calendar, issue, page, article, part): no depth to limit or count.
+SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response, however
+# little it holds: the default, 100, cost a fifth of the CPU of a crawl. A response yields
+# one or two items and at most a page list of requests; 8 costs no more than 1 did.
+CONCURRENT_ITEMS = 8
+
 DOWNLOADER_MIDDLEWARES = {
+    # No e-paper site asks for HTTP authentication.
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     # Next to the downloader: it sees every answer as sent (before decompression,

@@ -92,8 +92,10 @@ class CrawlTracker:
         """Make ``key`` wait for ``url``; False (and nothing changes) when it was seen before."""
         if url in self._owner:
             return False
-        self._owner[url] = key
         progress = self.issue(key)
+        # The issue's own key, equal to ``key``: one tuple per issue instead of one per URL
+        # (this map holds every URL of the run; docs/benchmarks.md).
+        self._owner[url] = progress.key
         progress.closed = False
         progress.pending.add(url)
         return True

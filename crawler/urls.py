@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -39,6 +40,14 @@ def canonical_url(url: str, base: str | None = None, *, keep_query: bool = False
     >>> canonical_url("list.do?date=20211020", "https://e.cn/", keep_query=True)
     'https://e.cn/list.do?date=20211020'
     """
+    return _canonical_url(url, base, keep_query)
+
+
+# A page resolves the same links many times (its page list, once per ancestor of each page
+# link, and again in the spider): the work is done once per (url, base). Pure, so caching
+# changes nothing but the time (docs/benchmarks.md).
+@functools.lru_cache(maxsize=4096)
+def _canonical_url(url: str, base: str | None, keep_query: bool) -> str:
     url = url.strip()
     absolute = urljoin(base, url) if base else url
     parts = urlsplit(absolute)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from crawler.db.models import Capture
-from crawler.db.store import ARTICLES, IMAGES, ISSUES, PAGES, PAPERS, _insert
+from crawler.db.store import ARTICLES, IMAGES, ISSUES, PAGES, PAPERS, _insert, cached_statement
 from crawler.items import CaptureRef
 from crawler.warc import Original
 
@@ -31,28 +31,36 @@ def store_capture(conn: Connection, ref: CaptureRef, refers_to_id: int | None) -
         "warc_record_id": ref.warc_record_id,
         "refers_to_id": refers_to_id,
     }
-    stmt = _insert(conn, CAPTURES).values(**values)
-    # A conflict means the same record (a re-parse into the crawl's database): keep the row.
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["warc_file", "warc_offset"],
-        set_={"warc_record_id": stmt.excluded.warc_record_id},
-    )
-    return int(conn.execute(stmt.returning(CAPTURES.c.id)).scalar_one())
+
+    def build() -> Any:
+        stmt = _insert(conn, CAPTURES)
+        # A conflict means the same record (a re-parse into the crawl's database): keep the row.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["warc_file", "warc_offset"],
+            set_={"warc_record_id": stmt.excluded.warc_record_id},
+        )
+        return stmt.returning(CAPTURES.c.id)
+
+    # Built once (one per response is ten times the cost of running it; docs/benchmarks.md).
+    stmt = cached_statement(("store capture", conn.dialect.name), build)
+    return int(conn.execute(stmt, values).scalar_one())
 
 
 def capture_id_at(conn: Connection, warc_file: str, warc_offset: int) -> int | None:
     """The id of the capture stored for the record at ``(warc_file, warc_offset)``."""
-    found = conn.execute(
-        select(CAPTURES.c.id).where(
-            CAPTURES.c.warc_file == warc_file, CAPTURES.c.warc_offset == warc_offset
-        )
-    ).scalar()
+    stmt = cached_statement(
+        ("capture at",),
+        lambda: select(CAPTURES.c.id).where(
+            CAPTURES.c.warc_file == bindparam("b_file"),
+            CAPTURES.c.warc_offset == bindparam("b_offset"),
+        ),
+    )
+    found = conn.execute(stmt, {"b_file": warc_file, "b_offset": warc_offset}).scalar()
     return None if found is None else int(found)
 
 
-def find_original(conn: Connection, url: str, digest: str) -> Original | None:
-    """The first archived ``response`` of ``url`` whose payload had ``digest``."""
-    row = conn.execute(
+def _original_of() -> Any:
+    return (
         select(
             CAPTURES.c.warc_file,
             CAPTURES.c.warc_offset,
@@ -61,14 +69,20 @@ def find_original(conn: Connection, url: str, digest: str) -> Original | None:
             CAPTURES.c.fetched_at,
         )
         .where(
-            CAPTURES.c.url == url,
-            CAPTURES.c.payload_digest == digest,
+            CAPTURES.c.url == bindparam("b_url"),
+            CAPTURES.c.payload_digest == bindparam("b_digest"),
             CAPTURES.c.record_type == "response",
             CAPTURES.c.warc_record_id.is_not(None),
         )
         .order_by(CAPTURES.c.id)
         .limit(1)
-    ).one_or_none()
+    )
+
+
+def find_original(conn: Connection, url: str, digest: str) -> Original | None:
+    """The first archived ``response`` of ``url`` whose payload had ``digest``."""
+    stmt = cached_statement(("original of",), _original_of)
+    row = conn.execute(stmt, {"b_url": url, "b_digest": digest}).one_or_none()
     if row is None:
         return None
     return Original(row.warc_file, row.warc_offset, row.warc_record_id, row.url, row.fetched_at)
@@ -76,7 +90,10 @@ def find_original(conn: Connection, url: str, digest: str) -> Original | None:
 
 def set_capture(conn: Connection, table: Table, row_id: int, capture_id: int) -> None:
     """Point the row ``row_id`` of ``table`` (issues, pages, articles) at its capture."""
-    conn.execute(update(table).where(table.c.id == row_id).values(capture_id=capture_id))
+    stmt = cached_statement(
+        ("set capture", table.name), lambda: update(table).where(table.c.id == bindparam("b_id"))
+    )
+    conn.execute(stmt, {"b_id": row_id, "capture_id": capture_id})
 
 
 def attach_file(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select, update
 
@@ -33,6 +35,23 @@ from crawler.items import (
 )
 
 CrawlItem = IssueItem | PageItem | ArticleItem | IssueOutcome | CaptureItem | FileItem
+
+#: Page and capture ids kept in memory between batches (the newest; the others are looked up).
+CACHED_IDS = 10_000
+
+
+def _trim(cache: dict[Any, int], size: int) -> None:
+    """Drop the oldest entries of ``cache`` (insertion order) beyond ``size``.
+
+    >>> cache = {n: n for n in range(5)}
+    >>> _trim(cache, 2)
+    >>> cache
+    {3: 3, 4: 4}
+    """
+    excess = len(cache) - size
+    if excess > 0:
+        for key in list(itertools.islice(cache, excess)):
+            del cache[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +83,21 @@ class BatchWriter:
         """Store ``batch`` atomically; returns counters such as ``lzcb/articles_new``."""
         at = now or utcnow()
         counts: Counter[str] = Counter()
-        issues, pages, captures = dict(self._issues), dict(self._pages), dict(self._captures)
         try:
             with self.engine.begin() as conn:
                 for item in batch:
                     self._write_one(conn, item, at, counts)
         except BaseException:
-            # The transaction rolled back: ids cached during it may not exist.
-            self._issues, self._pages, self._captures = issues, pages, captures
-            self._papers.clear()
+            # The transaction rolled back: ids cached during it may not exist. Every cache
+            # falls back to the database, so emptying them is enough (copying them before
+            # each batch cost time and memory that grew with the run: docs/benchmarks.md).
+            for cache in (self._issues, self._pages, self._captures, self._papers):
+                cache.clear()
             raise
+        # Only recent pages and captures are asked for again (by the items of the same
+        # responses); older ones are found in the database. Memory stays flat in a long run.
+        for cache in (self._pages, self._captures):
+            _trim(cache, CACHED_IDS)
         return counts
 
     def _write_one(

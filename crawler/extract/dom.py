@@ -97,6 +97,27 @@ def raw_lines(node: Selector) -> list[str]:
     return [text for text in ("".join(parts) for parts in lines) if text.strip()]
 
 
+def holds_chars(*words: str) -> str:
+    """An XPath predicate: the node's text holds every character of one of ``words``.
+
+    Visible text only ever drops characters (hidden elements, glyphs, garbage) and turns
+    spaces into spaces, so a node whose visible text contains a word passes this test:
+    XPath skips the other nodes before their visible text, the slow part, is computed.
+
+    >>> holds_chars("上一篇")
+    "(contains(., '上') and contains(., '一') and contains(., '篇'))"
+    >>> from parsel import Selector
+    >>> sel = Selector(text="<a href=x><font face=Webdings>3</font>上一篇</a><a href=y>下一版</a>")
+    >>> sel.xpath(f"//a[{holds_chars('上一篇', '上一期')}]/@href").getall()
+    ['x']
+    """
+    assert all("'" not in word for word in words), "words are XPath literals"
+    return " or ".join(
+        "(" + " and ".join(f"contains(., '{char}')" for char in dict.fromkeys(word)) + ")"
+        for word in words
+    )
+
+
 def visible_text(node: Selector) -> str:
     """The node's visible text on one line (blocks joined by a space).
 

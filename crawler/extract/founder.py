@@ -140,12 +140,17 @@ def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
 
 _LABEL_TEXT = re.compile(r"^(?:第\s*)?[A-Za-z]?\d{1,3}\s*版")
 # Elements small enough to be a label: no links in or around them, no blocks inside.
+# Every label holds 版: XPath skips the other nodes before their visible text is computed,
+# the slow part (visible text only drops characters; docs/benchmarks.md).
 _LABEL_CANDIDATES = (
     "//body//*[not(self::a) and not(ancestor::a) and not(.//a) and not(self::script)"
-    " and not(.//div | .//td | .//p | .//li | .//table | .//ul)]"
+    " and not(.//div | .//td | .//p | .//li | .//table | .//ul) and contains(., '版')]"
 )
-_LABEL_TEXTS = "//body//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)]"
-_LABEL_LINKS = "//a[not(@id='pageLink') and not(@id='pagelink')]"
+_LABEL_TEXTS = (
+    "//body//text()[not(ancestor::a) and not(ancestor::script) and not(ancestor::style)"
+    " and contains(., '版')]"
+)
+_LABEL_LINKS = "//a[not(@id='pageLink') and not(@id='pagelink') and contains(., '版')]"
 
 
 def printed_page_label(selector: Selector, *, links: bool = False) -> tuple[str | None, str | None]:

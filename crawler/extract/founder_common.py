@@ -30,7 +30,7 @@ from crawler.cleaning import (
     take_jump_notes,
 )
 from crawler.extract import ExtractionError
-from crawler.extract.dom import raw_lines, text_lines, visible_text
+from crawler.extract.dom import holds_chars, raw_lines, text_lines, visible_text
 from crawler.items import Article, ArticleRef, Continuation, Image, PageRef
 from crawler.urls import resolve_link
 
@@ -214,7 +214,8 @@ def link_by_text(sel: Selector, url: str, *words: str) -> str | None:
     Links that lead nowhere (``#``, ``javascript:``) count as absent: the People's Daily
     上一期 is such a link, and its date has to be computed.
     """
-    for link in sel.xpath("//a[@href]"):
+    # Only links holding a word's characters can contain it (docs/benchmarks.md).
+    for link in sel.xpath(f"//a[@href][{holds_chars(*words)}]"):
         text = visible_text(link)
         if any(word in text for word in words):
             target = resolve_link(link.attrib.get("href"), url)

@@ -32,7 +32,7 @@ from crawler.cleaning import (
     take_jump_notes,
 )
 from crawler.extract import ExtractionError
-from crawler.extract.dom import raw_lines, text_lines, visible_text
+from crawler.extract.dom import holds_chars, raw_lines, text_lines, visible_text
 from crawler.items import (
     Article,
     ArticleRef,
@@ -77,7 +77,7 @@ def _links(selector: Selector, url: str, pattern: re.Pattern[str]) -> list[tuple
 
 def _link_by_text(selector: Selector, url: str, word: str) -> str | None:
     """The target of the first link whose visible text is ``word`` (上一期)."""
-    for node in selector.xpath("//a[@href]"):
+    for node in selector.xpath(f"//a[@href][{holds_chars(word)}]"):
         if visible_text(node) == word:
             return resolve_link(node.attrib.get("href"), url)
     return None
@@ -309,7 +309,8 @@ def _caption(img: Selector) -> str | None:
 
 def _neighbour(selector: Selector, url: str, word: str) -> str | None:
     """The 上一篇/下一篇 link (``上一篇:title``); None when the template printed garbage instead."""
-    for node in selector.xpath("//a[@href]"):
+    # Only links holding the word's characters can start with it (docs/benchmarks.md).
+    for node in selector.xpath(f"//a[@href][{holds_chars(word)}]"):
         if strip_template_garbage(visible_text(node)).startswith(word):
             target = resolve_link(node.attrib.get("href"), url)
             if target and _ARTICLE_HREF.search(target):
