@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tests.benchmarks.harness import (
     REPO_ROOT,
@@ -32,7 +33,9 @@ from tests.benchmarks.measure import load_average, median
 from tests.benchmarks.suite import DEFAULT_ARCHIVE
 
 
-def crawl_once(site: object, archive: Archive, checkout: Path, workdir: Path, label: str) -> dict:
+def crawl_once(
+    site: object, archive: Archive, checkout: Path, workdir: Path, label: str
+) -> dict[str, Any]:
     with sqlite_database(workdir) as database:
         warc = fresh_folder(workdir / f"warc-{label}")
         command = crawl_command(site, archive, database.url, warc_dir=warc)
@@ -73,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = dt.datetime.now().astimezone()
     workdir = fresh_folder(args.out / f"compare-{started:%Y%m%d-%H%M%S}")
     began = time.monotonic()
-    results: dict[str, list[dict]] = {"before": [], "after": []}
+    results: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
     with mocksite(archive, cpu=SERVER_CPU) as site:
         for run in range(1, args.runs + 1):
             for label, checkout in (("before", args.before.resolve()), ("after", REPO_ROOT)):
@@ -99,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     for label, runs in results.items():
 
-        def med(key: str, runs: list[dict] = runs) -> float:
+        def med(key: str, runs: list[dict[str, Any]] = runs) -> float:
             return median([float(r[key]) for r in runs])
 
         per_s = median([r["articles"] / r["wall"] for r in runs])
