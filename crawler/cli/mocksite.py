@@ -135,6 +135,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="rendered pages kept in memory (default: %(default)s)",
     )
     listen.add_argument(
+        "--cache-mb",
+        type=int,
+        default=128,
+        metavar="MB",
+        help="body bytes kept in memory, in MiB (default: %(default)s)",
+    )
+    listen.add_argument(
         "--prewarm-days",
         type=int,
         default=0,
@@ -266,6 +273,7 @@ def run_serve(args: argparse.Namespace) -> int:
         latency_ms=args.latency_ms,
         robots=args.robots,
         cache_entries=args.cache_entries,
+        cache_bytes=args.cache_mb * 1024 * 1024,
     )
     plan = FaultPlan(
         rules=parse_fault_spec(args.faults),
