@@ -42,11 +42,11 @@ demo: $(STAMP)
 
 # Benchmarks print Markdown reports and keep the raw runs in data/bench; they never fail on a time.
 bench: $(STAMP)
-	$(BIN)/python -m tests.benchmarks.suite
-	$(BIN)/python -m tests.benchmarks.incremental
+	$(BIN)/python -m tests.benchmarks.suite --docs docs/benchmarks.md
+	$(BIN)/python -m tests.benchmarks.update_cost --docs docs/benchmarks.md
 
 bench-large: $(STAMP)
-	$(BIN)/python -m tests.benchmarks.large
+	$(BIN)/python -m tests.benchmarks.large --docs docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data/demo.sqlite3* data/demo-warc

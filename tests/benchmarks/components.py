@@ -13,10 +13,14 @@ Components are built as Scrapy builds them, from Scrapy's default settings.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+from tests.benchmarks.publish import publish
 
 #: Rows: (component path, what is timed).
 DOWNLOADER = (
@@ -42,6 +46,12 @@ SPIDER = (
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
 )
 CALLS = 5000
+#: Components the crawler replaces with a subclass of its own.
+REPLACED = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": (
+        "crawler.middlewares.BackoffRetryMiddleware"
+    ),
+}
 URL = "http://127.0.0.1:8000/lzcb/content/20250305/Articel05002UJ.htm"
 
 
@@ -79,7 +89,7 @@ def build(path: str, crawler: Any, spider: Any) -> Any:
     from scrapy.utils.misc import build_from_crawler, load_object
 
     component = build_from_crawler(load_object(path), crawler)
-    if hasattr(component, "spider_opened"):
+    if spider is not None and hasattr(component, "spider_opened"):
         component.spider_opened(spider)
     if path.endswith("RobotsTxtMiddleware"):
         from scrapy.robotstxt import ProtegoRobotParser
@@ -89,6 +99,37 @@ def build(path: str, crawler: Any, spider: Any) -> Any:
             crawler, b"User-agent: *\nAllow: /\n"
         )
     return component
+
+
+def in_our_settings(path: str) -> str:
+    """Whether the crawler's own settings (``crawler/settings.py``) keep a component.
+
+    Scrapy leaves a component out when its dict entry is None, or when it raises
+    NotConfigured as it is built (its ``*_ENABLED`` setting is off).
+    """
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    import crawler.settings as ours
+
+    values = {k: v for k, v in vars(ours).items() if k.isupper()}
+    for name in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES"):
+        if values.get(name, {}).get(path, "") is None:
+            replacement = REPLACED.get(path)
+            if replacement and replacement in values[name]:
+                return f"replaced by {replacement.rsplit('.', 1)[-1]}"
+            return "off"
+    # Only the components' own switches matter here: no reactor, no add-ons.
+    for name in ("TWISTED_REACTOR", "ADDONS"):
+        values.pop(name, None)
+    crawler = get_crawler(None, values)
+    try:
+        build(path, crawler, None)
+    except NotConfigured:
+        return "off"
+    except Exception:  # noqa: BLE001 - built outside a crawl: only NotConfigured matters here
+        return "kept"
+    return "kept"
 
 
 def best_per_call(
@@ -165,14 +206,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m tests.benchmarks.components", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--docs", type=Path, help="also write the report into this file's section (components)"
+    )
     args = parser.parse_args(argv)
     rows = measure(args.rounds)
-    print("| component | µs per request (on the way out) | µs per response (on the way in) |")
-    print("|---|---:|---:|")
+    paths = {p.rsplit(".", 1)[-1]: p for p in (*DOWNLOADER, *SPIDER)}
+    lines = [
+        (
+            f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M}, `python -m "
+            f"tests.benchmarks.components {' '.join(argv if argv is not None else sys.argv[1:])}`"
+            f" (CPU µs per call, best of {args.rounds} rounds of {CALLS:,} calls):"
+        ),
+        "",
+        (
+            "| component | µs per request (on the way out) | µs per response (on the way in) "
+            "| in the crawler's settings |"
+        ),
+        "|---|---:|---:|---|",
+    ]
+    kept_out = kept_back = 0.0
     for name, out, back in rows:
-        print(f"| {name} | {out:.1f} | {back:.1f} |")
+        ours = in_our_settings(paths[name])
+        if ours != "off":
+            kept_out, kept_back = kept_out + out, kept_back + back
+        lines.append(f"| {name} | {out:.1f} | {back:.1f} | {ours} |")
     total_out, total_back = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    print(f"| **all of the above** | {total_out:.1f} | {total_back:.1f} |")
+    lines.append(f"| **all of them** (Scrapy's defaults) | {total_out:.1f} | {total_back:.1f} | |")
+    lines.append(f"| **those kept** | {kept_out:.1f} | {kept_back:.1f} | |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.docs:
+        publish("components", text, args.docs)
     return 0
 
 

@@ -10,7 +10,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -273,6 +273,14 @@ class Measurement:
             requests_per_article=round(self.requests_per_article, 4),
         )
         return data
+
+    @classmethod
+    def from_jsonable(cls, data: dict[str, Any]) -> Measurement:
+        """The measurement :meth:`to_jsonable` wrote (derived figures are computed again)."""
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["load"] = tuple(values.get("load", (0.0, 0.0, 0.0)))
+        return cls(**values)
 
 
 def measured(

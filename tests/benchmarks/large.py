@@ -32,6 +32,7 @@ from tests.benchmarks.harness import (
     sqlite_database,
 )
 from tests.benchmarks.measure import ProcessRun, load_average, second_half, slope_per_minute
+from tests.benchmarks.publish import publish
 
 PAPERS = ("rmrb", "gmrb", "kjrb", "jjjcb", "jxrb", "hbrb", "dzrb", "lzcb")
 SINCE = dt.date(2023, 12, 1)
@@ -105,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--until", type=dt.date.fromisoformat, default=UNTIL)
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between samples")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench")
+    parser.add_argument(
+        "--docs", type=Path, help="also write the report into this file's section (make bench)"
+    )
     args = parser.parse_args(argv)
     archive = Archive(tuple(args.papers.split(",")), args.since, args.until)
     started = dt.datetime.now().astimezone()
@@ -131,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (workdir / "rss.json").write_text(json.dumps(run.rss_samples))
     (workdir / "large.md").write_text(text)
     print(text)
+    if args.docs:
+        publish("large", text, args.docs)
     return 0 if run.returncode == 0 else 1
 
 

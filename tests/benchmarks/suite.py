@@ -20,7 +20,7 @@ import platform
 import shlex
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from tests.benchmarks.harness import (
     sqlite_database,
 )
 from tests.benchmarks.measure import load_average, median
+from tests.benchmarks.publish import publish
 
 #: The issue's archive: two families (PaperIndex: lzcb, dzrb; Founder classic: kjrb, jxrb),
 #: three months, about 20,000 articles.
@@ -71,6 +72,8 @@ class SuiteOptions:
     out: Path = REPO_ROOT / "data" / "bench"
     postgres_url: str = POSTGRES_ADMIN_URL
     pin: bool = True
+    docs: Path | None = None
+    from_json: Path | None = None
 
 
 @dataclass
@@ -104,6 +107,21 @@ class SuiteResult:
     floor_documents: int = 0
     floor_articles: int = 0
     finished: str = ""
+
+    @classmethod
+    def from_jsonable(cls, data: dict[str, Any]) -> SuiteResult:
+        """The result :meth:`to_jsonable` wrote: a saved run, to report on again."""
+        result = cls(
+            options=data["options"],
+            machine=data["machine"],
+            command=data["command"],
+            started=data["started"],
+            measurements=[Measurement.from_jsonable(m) for m in data["measurements"]],
+        )
+        for name in ("archive_articles", "archive_requests", "floor_documents", "floor_articles"):
+            setattr(result, name, int(data.get(name, 0)))
+        result.finished = data.get("finished", "")
+        return result
 
     def to_jsonable(self) -> dict[str, Any]:
         return {
@@ -271,15 +289,45 @@ def discover(site: Any, options: SuiteOptions, workdir: Path) -> tuple[Path, int
 
 
 def structural_floor(site: Any, archive: Archive) -> tuple[int, int]:
-    """(documents, articles) of the archive by the site's truth: issue indexes, pages listed
-    and articles listed (404s too). A crawl that reads every page once requests at least the
-    documents; documents / articles is the fewest requests per article there can be."""
-    documents = articles = 0
-    for record in site.truth(papers=list(archive.papers), since=archive.since, until=archive.until):
+    """(documents, articles) of the archive by the site's truth.
+
+    Documents are the distinct addresses a crawl that misses nothing must fetch: issue
+    indexes, pages, articles, the further parts of articles split over several pages, and
+    what the page lists print but the site answers 404 (an issue index that is also page 1
+    counts once). Documents / articles is the fewest requests per article there can be.
+    """
+    return floor_of(
+        site.truth(papers=list(archive.papers), since=archive.since, until=archive.until)
+    )
+
+
+def floor_of(records: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+    """:func:`structural_floor` of truth records.
+
+    >>> floor_of([
+    ...     {"kind": "issue", "url": "http://s/p/node_1.htm"},
+    ...     {"kind": "page", "url": "http://s/p/node_1.htm"},
+    ...     {"kind": "article", "url": "http://s/p/c_1.htm", "continuations": [
+    ...         {"kind": "part", "url": "http://s/p/c_1_2.htm"},
+    ...         {"kind": "page", "url": None}]},
+    ...     {"kind": "unreachable", "url": "http://s/p/c_9.htm"},
+    ...     {"kind": "paper", "url": "http://s/p/"},
+    ... ])
+    (4, 1)
+    """
+    documents: set[str] = set()
+    articles = 0
+    for record in records:
         kind = record.get("kind")
-        documents += kind in ("issue", "page", "article", "unreachable")
-        articles += kind == "article"
-    return documents, articles
+        if kind not in ("issue", "page", "article", "unreachable"):
+            continue
+        documents.add(str(record["url"]))
+        if kind == "article":
+            articles += 1
+            for part in record.get("continuations") or ():
+                if part.get("kind") == "part" and part.get("url"):
+                    documents.add(str(part["url"]))
+    return len(documents), articles
 
 
 def run_suite(options: SuiteOptions, command: str, log: Callable[[str], None]) -> SuiteResult:
@@ -543,9 +591,9 @@ def markdown_report(result: SuiteResult) -> str:
             f"Archive: {result.options['archive']}: {result.archive_articles} articles stored by "
             f"a full crawl, {result.archive_requests} requests. The site's truth lists "
             f"{result.floor_articles} articles on {result.floor_documents} documents (issue "
-            f"indexes, pages, articles including 404s): no crawl that reads every page can "
-            f"make fewer than {_ratio(result.floor_documents, result.floor_articles)} "
-            f"requests per article."
+            f"indexes, pages, articles and their further parts, 404s): no crawl that reads "
+            f"every page can make fewer than "
+            f"{_ratio(result.floor_documents, result.floor_articles)} requests per article."
         ),
         "",
     ]
@@ -607,6 +655,15 @@ def parse_options(argv: Sequence[str] | None) -> SuiteOptions:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench")
     parser.add_argument("--postgres-url", default=POSTGRES_ADMIN_URL)
     parser.add_argument("--no-pin", action="store_true", help="do not pin to CPUs 0 and 1")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        metavar="FILE",
+        help="measure nothing: report again on the runs a suite saved in FILE",
+    )
+    parser.add_argument(
+        "--docs", type=Path, help="also write the report into this file's section (make bench)"
+    )
     args = parser.parse_args(argv)
     variants = tuple(v for v in args.variants.split(",") if v)
     unknown = set(variants) - set(VARIANTS)
@@ -621,6 +678,8 @@ def parse_options(argv: Sequence[str] | None) -> SuiteOptions:
         out=args.out,
         postgres_url=args.postgres_url,
         pin=not args.no_pin and (os.cpu_count() or 1) >= 2,
+        docs=args.docs,
+        from_json=args.from_json,
     )
 
 
@@ -634,15 +693,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.monotonic() - began:7.1f} s] {message}", file=sys.stderr, flush=True)
 
-    result = run_suite(options, command.strip(), log)
-    report = markdown_report(result)
-    stamp = result.started.replace(":", "").replace("-", "")[:15]
-    options.out.mkdir(parents=True, exist_ok=True)
-    (options.out / f"suite-{stamp}.json").write_text(
-        json.dumps(result.to_jsonable(), indent=1, default=str)
-    )
-    (options.out / f"suite-{stamp}.md").write_text(report)
+    if options.from_json:
+        result = SuiteResult.from_jsonable(json.loads(options.from_json.read_text()))
+        report = markdown_report(result)
+    else:
+        result = run_suite(options, command.strip(), log)
+        report = markdown_report(result)
+        stamp = result.started.replace(":", "").replace("-", "")[:15]
+        options.out.mkdir(parents=True, exist_ok=True)
+        (options.out / f"suite-{stamp}.json").write_text(
+            json.dumps(result.to_jsonable(), indent=1, default=str)
+        )
+        (options.out / f"suite-{stamp}.md").write_text(report)
     print(report)
+    if options.docs:
+        publish("suite", report, options.docs)
     return 0
 
 

@@ -1,7 +1,7 @@
 """Where the crawler's CPU goes: a py-spy profile of a full crawl of the mock archive.
 
-    python -m tests.benchmarks.profile                  # the suite's archive, about 20,000 articles
-    python -m tests.benchmarks.profile --papers lzcb --since 2025-03-01 --top 30
+    python -m tests.benchmarks.profile_pipeline            # the suite's archive, ~20,000 articles
+    python -m tests.benchmarks.profile_pipeline --papers lzcb --since 2025-03-01 --top 30
 
 Runs ``epaper crawl`` (SQLite, WARC on) under ``py-spy record`` (``pip install py-spy``;
 measuring only, not a dependency), saves the collapsed stacks, and prints the functions
@@ -31,6 +31,7 @@ from tests.benchmarks.harness import (
     mocksite,
     sqlite_database,
 )
+from tests.benchmarks.publish import publish
 from tests.benchmarks.suite import DEFAULT_ARCHIVE
 
 #: py-spy's frame: ``function (path/to/file.py:line)``; the line is dropped to group by function.
@@ -142,7 +143,7 @@ def report(stacks: Counter[tuple[str, ...]], n: int) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.profile",
+        prog="python -m tests.benchmarks.profile_pipeline",
         description=__doc__.split("\n\n")[0],
         epilog=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -154,6 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench" / "profile")
     parser.add_argument("--stacks", type=Path, help="only report on an existing raw file")
+    parser.add_argument(
+        "--docs", type=Path, help="also write the report into this file's section (profile)"
+    )
     args = parser.parse_args(argv)
     if args.stacks:
         print(report(read_collapsed(args.stacks.read_text().splitlines()), args.top))
@@ -171,11 +175,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = measured(command, out / "crawl.log", cpu=CRAWLER_CPU)
         articles = database.articles()
     shutil.rmtree(out / "warc", ignore_errors=True)
-    print(
-        f"{articles} articles in {run.wall_seconds:.1f} s under py-spy "
-        f"(exit {run.returncode}); stacks in {raw}\n"
+    text = (
+        f"Profile of {dt.datetime.now().astimezone():%Y-%m-%d %H:%M}, "
+        f"`python -m tests.benchmarks.profile_pipeline "
+        f"{' '.join(argv if argv is not None else sys.argv[1:])}` "
+        f"({archive.describe()}, py-spy at {args.rate} Hz): {articles} articles in "
+        f"{run.wall_seconds:.1f} s under py-spy (exit {run.returncode}).\n\n```\n"
+        + report(read_collapsed(raw.read_text().splitlines()), args.top)
+        + "\n```\n"
     )
-    print(report(read_collapsed(raw.read_text().splitlines()), args.top))
+    (out / "profile.md").write_text(text)
+    print(text)
+    if args.docs:
+        publish("profile", text, args.docs)
     return 0
 
 

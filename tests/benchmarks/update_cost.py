@@ -1,7 +1,7 @@
 """What the nightly ``epaper update`` costs, after a short and after a long backfill of one paper.
 
-    python -m tests.benchmarks.incremental                          # lzcb: 3 months, then 2 years
-    python -m tests.benchmarks.incremental --sizes 7,31 --runs 1    # days of backfill
+    python -m tests.benchmarks.update_cost                          # lzcb: 3 months, then 2 years
+    python -m tests.benchmarks.update_cost --sizes 7,31 --runs 1    # days of backfill
 
 For each archive size: backfill the paper up to the site's today, move the site's clock
 one day on, and run ``epaper update`` (three times, each from a copy of the backfilled
@@ -30,6 +30,7 @@ from tests.benchmarks.harness import (
     mocksite,
 )
 from tests.benchmarks.measure import load_average, median
+from tests.benchmarks.publish import publish
 
 TODAY = dt.date(2025, 3, 31)
 #: Backfill lengths in days: about three months and two years.
@@ -171,7 +172,7 @@ def report(steps: Sequence[Step]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.incremental",
+        prog="python -m tests.benchmarks.update_cost",
         description=__doc__.split("\n\n")[0],
         epilog=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -180,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="backfills, in days")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench")
+    parser.add_argument(
+        "--docs", type=Path, help="also write the report into this file's section (make bench)"
+    )
     args = parser.parse_args(argv)
     started = dt.datetime.now().astimezone()
     workdir = fresh_folder(args.out / f"incremental-{started:%Y%m%d-%H%M%S}")
@@ -189,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps += measure_size(args.paper, days, args.runs, workdir)
     text = (
         f"Incremental cost of {started:%Y-%m-%d %H:%M} ({time.monotonic() - began:.0f} s), "
-        f"`python -m tests.benchmarks.incremental "
+        f"`python -m tests.benchmarks.update_cost "
         f"{' '.join(argv if argv is not None else sys.argv[1:])}`: {args.paper}, backfills "
         f"ending {TODAY}, then `epaper update` with the site one day later; medians of "
         f"{args.runs} updates.\n\n" + report(steps)
@@ -199,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for database in workdir.glob("*.sqlite3*"):
         database.unlink()
     print(text)
+    if args.docs:
+        publish("update", text, args.docs)
     return 0
 
 
