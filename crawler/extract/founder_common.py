@@ -31,7 +31,7 @@ from crawler.cleaning import (
 )
 from crawler.extract import ExtractionError
 from crawler.extract.dom import holds_chars, raw_lines, text_lines, visible_text
-from crawler.items import Article, ArticleRef, Continuation, Image, PageRef
+from crawler.items import Article, ArticleRef, Continuation, Image, IssueIndex, PageRef
 from crawler.urls import resolve_link
 
 if TYPE_CHECKING:
@@ -93,6 +93,26 @@ def adjacent_issue_urls(entry_url: str, day: dt.date) -> tuple[str, str]:
     """
     one = dt.timedelta(days=1)
     return shift_url_date(entry_url, day - one), shift_url_date(entry_url, day + one)
+
+
+def computed_issue(sel: Selector, url: str) -> IssueIndex:
+    """An issue's index whose 上一期/下一期 are scripts: date from the URL, page list, and
+    the neighbours computed from the first page's URL (the People's Daily variant, pc/layout).
+
+    >>> html = '<a id="pageLink" href="node_01.html">第01版：要闻</a>'
+    >>> issue = computed_issue(Selector(text=html), "http://e.cn/pc/layout/202501/01/node_01.html")
+    >>> issue.date, [page.number for page in issue.pages]
+    (datetime.date(2025, 1, 1), ['01'])
+    >>> issue.prev_issue_url
+    'http://e.cn/pc/layout/202412/31/node_01.html'
+    """
+    day = date_in_url(url)
+    if day is None:
+        raise ExtractionError(f"no issue date in {url}")
+    pages = page_refs(sel, url)
+    entry = pages[0].url if pages else url
+    prev_url, next_url = adjacent_issue_urls(entry, day)
+    return IssueIndex(date=day, pages=pages, prev_issue_url=prev_url, next_issue_url=next_url)
 
 
 # ---------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import re
 from typing import TYPE_CHECKING
 
 from crawler.cleaning import normalize_whitespace
-from crawler.extract import ExtractionError
 from crawler.extract import founder_common as common
 from crawler.extract.dom import visible_text
 from crawler.extract.founder import printed_page_label
@@ -76,13 +75,7 @@ def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
 
 def extract_issue(selector: Selector, url: str) -> IssueIndex:
     """An issue's first page: date (from the URL), page list, computed 上一期/下一期."""
-    day = common.date_in_url(url)
-    if day is None:
-        raise ExtractionError(f"no issue date in {url}")
-    pages = common.page_refs(selector, url)
-    entry = pages[0].url if pages else url
-    prev_url, next_url = common.adjacent_issue_urls(entry, day)
-    return IssueIndex(date=day, pages=pages, prev_issue_url=prev_url, next_issue_url=next_url)
+    return common.computed_issue(selector, url)
 
 
 def extract_page(selector: Selector, url: str) -> PageContent:
