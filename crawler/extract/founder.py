@@ -114,19 +114,15 @@ def extract_issue(selector: Selector, url: str) -> IssueIndex:
 
 def extract_page(selector: Selector, url: str) -> PageContent:
     """A page (版): label, articles (title list, then hotspots the list lacks), PDF, image."""
-    pages = common.page_refs(selector, url)
-    me = common.current_page_ref(pages, url)
-    number, name = (me.number, me.name) if me else printed_page_label(selector)
+    return common.page_content(selector, url, title_refs(selector, url), _page_label)
+
+
+def _page_label(selector: Selector) -> tuple[str | None, str | None]:
+    """The label of a page the page list lacks: as printed, else enpproperty's page number."""
+    number, name = printed_page_label(selector)
     if number is None:
         number = common.enpproperty(selector).get("founder-pagenum") or None
-    return PageContent(
-        number=number,
-        name=name,
-        articles=common.merge_refs(title_refs(selector, url), common.hotspot_refs(selector, url)),
-        pdf_url=(me.pdf_url if me else None) or common.first_pdf(selector, url),
-        image_url=common.page_image(selector, url),
-        pages=pages,
-    )
+    return number, name
 
 
 def title_refs(selector: Selector, url: str) -> list[ArticleRef]:

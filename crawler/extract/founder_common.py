@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,7 +31,15 @@ from crawler.cleaning import (
 )
 from crawler.extract import ExtractionError
 from crawler.extract.dom import holds_chars, raw_lines, text_lines, visible_text
-from crawler.items import Article, ArticleRef, Continuation, Image, IssueIndex, PageRef
+from crawler.items import (
+    Article,
+    ArticleRef,
+    Continuation,
+    Image,
+    IssueIndex,
+    PageContent,
+    PageRef,
+)
 from crawler.urls import resolve_link
 
 if TYPE_CHECKING:
@@ -181,6 +189,44 @@ def first_pdf(sel: Selector, url: str) -> str | None:
 def page_image(sel: Selector, url: str) -> str | None:
     """The page image: the ``img`` that uses the hotspot map."""
     return resolve_link(sel.xpath("//img[@usemap]/@src").get(), url)
+
+
+def page_content(
+    sel: Selector,
+    url: str,
+    titles: Iterable[ArticleRef],
+    printed_label: Callable[[Selector], tuple[str | None, str | None]],
+) -> PageContent:
+    """A page (版): label, articles (``titles``, then the hotspots they lack), PDF, image.
+
+    The label and PDF come from the page list's entry for the page itself; a page the list
+    lacks is labelled by the family's ``printed_label`` and gets its first PDF link.
+
+    >>> html = '''<a id="pageLink" href="node_2.htm">第02版：要闻</a>
+    ... <img src="p2.jpg" usemap="#m"><map name="m"><area href="content_7.htm" title="乙"></map>
+    ... <a href="page_02.pdf">PDF</a>'''
+    >>> page = page_content(Selector(text=html), "http://e.cn/html/2023-02/10/node_2.htm",
+    ...                     [ArticleRef("http://e.cn/html/2023-02/10/content_6.htm", "甲")],
+    ...                     lambda sel: (None, None))
+    >>> page.number, page.name, [ref.title for ref in page.articles]
+    ('02', '要闻', ['甲', '乙'])
+    >>> page.pdf_url, page.image_url
+    ('http://e.cn/html/2023-02/10/page_02.pdf', 'http://e.cn/html/2023-02/10/p2.jpg')
+    >>> other = "http://e.cn/html/2023-02/10/node_3.htm"  # not in the page list
+    >>> page_content(Selector(text=html), other, [], lambda sel: ("03", None)).number
+    '03'
+    """
+    pages = page_refs(sel, url)
+    me = current_page_ref(pages, url)
+    number, name = (me.number, me.name) if me else printed_label(sel)
+    return PageContent(
+        number=number,
+        name=name,
+        articles=merge_refs(titles, hotspot_refs(sel, url)),
+        pdf_url=(me.pdf_url if me else None) or first_pdf(sel, url),
+        image_url=page_image(sel, url),
+        pages=pages,
+    )
 
 
 # ---------------------------------------------------------------------------------------

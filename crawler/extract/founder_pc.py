@@ -49,22 +49,13 @@ def extract_issue(selector: Selector, url: str) -> IssueIndex:
 
 def extract_page(selector: Selector, url: str) -> PageContent:
     """A page (版): label, articles (title list, then hotspots), PDF, page image, page list."""
-    pages = common.page_refs(selector, url)
-    me = common.current_page_ref(pages, url)
-    number: str | None
-    if me is not None:
-        number, name = me.number, me.name
-    else:
-        label = common.first_text(selector, *PAGE_LABELS)
-        number, name = common.page_label(label) if label else printed_page_label(selector)
-    return PageContent(
-        number=number,
-        name=name,
-        articles=common.merge_refs(title_refs(selector, url), common.hotspot_refs(selector, url)),
-        pdf_url=(me.pdf_url if me else None) or common.first_pdf(selector, url),
-        image_url=common.page_image(selector, url),
-        pages=pages,
-    )
+    return common.page_content(selector, url, title_refs(selector, url), _page_label)
+
+
+def _page_label(selector: Selector) -> tuple[str | None, str | None]:
+    """The label of a page the page list lacks: in ``PAGE_LABELS``, else as printed."""
+    label = common.first_text(selector, *PAGE_LABELS)
+    return common.page_label(label) if label else printed_page_label(selector)
 
 
 _PAGE_NUMBER = re.compile(r"^[A-Za-z]?\d{1,3}$")

@@ -80,17 +80,7 @@ def extract_issue(selector: Selector, url: str) -> IssueIndex:
 
 def extract_page(selector: Selector, url: str) -> PageContent:
     """A page (版): label, articles (title list, then hotspots), PDF, page image, page list."""
-    pages = common.page_refs(selector, url)
-    me = common.current_page_ref(pages, url)
-    number, name = (me.number, me.name) if me else printed_page_label(selector)
-    return PageContent(
-        number=number,
-        name=name,
-        articles=common.merge_refs(title_refs(selector, url), common.hotspot_refs(selector, url)),
-        pdf_url=(me.pdf_url if me else None) or common.first_pdf(selector, url),
-        image_url=common.page_image(selector, url),
-        pages=pages,
-    )
+    return common.page_content(selector, url, title_refs(selector, url), printed_page_label)
 
 
 _ARTICLE_PAGE = re.compile(r"nw\.D110000\w+?_(?P<date>\d{8})_\d+-(?P<page>[A-Za-z]?\d+)\.htm")
