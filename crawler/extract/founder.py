@@ -7,7 +7,6 @@ are built from DOMAIN.md, as no complete one has been captured.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from typing import TYPE_CHECKING
@@ -21,8 +20,6 @@ from crawler.extract.dom import visible_text
 from crawler.items import Article, IssueIndex, PageContent
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from crawler.items import ArticleRef
 
 #: Title lists of the known skins, most specific first; the fallback is any link wrapping
@@ -223,21 +220,3 @@ def _byline(selector: Selector, fields: dict[str, str]) -> str | None:
         or fields.get("author")
         or None
     )
-
-
-def join_parts(first: Article, parts: Sequence[Article]) -> Article:
-    """One article from a long article's parts (``content_N.htm``, ``content_N_2.htm``, …).
-
-    The first part gives every field; the later parts add their paragraphs and pictures.
-    Its continuations keep listing the parts, so the record says where the text came from.
-
-    >>> one = Article(url="u", title="t", paragraphs=("甲。",))
-    >>> join_parts(one, [Article(url="u2", title="t", paragraphs=("乙。",))]).paragraphs
-    ('甲。', '乙。')
-    """
-    paragraphs = list(first.paragraphs)
-    images = list(first.images)
-    for part in parts:
-        paragraphs.extend(part.paragraphs)
-        images.extend(i for i in part.images if i not in images)
-    return dataclasses.replace(first, paragraphs=tuple(paragraphs), images=tuple(images))

@@ -20,6 +20,7 @@ from crawler.extract import founder, get_extractor
 from crawler.items import Article, to_jsonable
 from crawler.mocksite.site import MockSite, SiteOptions
 from crawler.registry import load_registry
+from crawler.spiders.epaper import merge_parts
 
 MOCK = "http://127.0.0.1:8000"
 OVERRIDE = MOCK + "/{slug}/"
@@ -66,9 +67,8 @@ def extract_whole_article(site: MockSite, family: str, url: str) -> Article:
     extractor = get_extractor(family)
     article = extractor.extract_article(fetch(site, url), url)
     parts = [c.url for c in article.continuations if c.kind == "part" and c.url]
-    if parts:
-        rest = [extractor.extract_article(fetch(site, u), u) for u in parts]
-        article = founder.join_parts(article, rest)
+    for part_url in parts:
+        article = merge_parts(article, extractor.extract_article(fetch(site, part_url), part_url))
     return article
 
 
