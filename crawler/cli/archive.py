@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.crawl import overrides_from
+from crawler.cli.common import add_database_option, add_set_option, overrides_from
 from crawler.config import database_url, load_settings
 from crawler.db.captures import CAPTURE_COLUMNS, capture_of_row
 from crawler.db.engine import make_engine
@@ -90,15 +90,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warc-dir", metavar="DIR", help="EPAPER_WARC_DIR for this command")
-    parser.add_argument("--database", metavar="URL", help="EPAPER_DATABASE_URL for this command")
-    parser.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="any other setting (EPAPER_FILES_DIR=..., ...)",
-    )
+    add_database_option(parser)
+    add_set_option(parser)
 
 
 def _settings(args: argparse.Namespace) -> Any:

@@ -7,8 +7,9 @@ import logging
 import sys
 from typing import Any
 
+from crawler.cli.common import add_database_option, add_set_option, overrides_from
 from crawler.config import load_settings
-from crawler.params import ArgumentError, CrawlParams
+from crawler.params import CrawlParams
 from crawler.runs import RunRecorder, RunResult, summary_line
 
 CRAWL_EPILOG = """\
@@ -60,7 +61,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         if mode != "update":
             parser.add_argument("--since", metavar="YYYY-MM-DD", help="first date (inclusive)")
             parser.add_argument("--until", metavar="YYYY-MM-DD", help="last date (inclusive)")
-        parser.add_argument("--database", metavar="URL", help="EPAPER_DATABASE_URL for this run")
+        add_database_option(parser, scope="this run")
         parser.add_argument("--today", metavar="YYYY-MM-DD", help="EPAPER_TODAY for this run")
         parser.add_argument(
             "--base-url-override",
@@ -68,39 +69,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             help="EPAPER_BASE_URL_OVERRIDE, e.g. http://127.0.0.1:8000/{slug}/",
         )
         parser.add_argument("--profile", metavar="NAME", help="EPAPER_PROFILE (mock)")
-        parser.add_argument(
-            "-s",
-            "--set",
-            action="append",
-            default=[],
-            metavar="NAME=VALUE",
-            help="any other setting, as with scrapy crawl -s",
-        )
+        add_set_option(parser)
         parser.set_defaults(func=run, mode=mode)
-
-
-def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
-    """Settings given on the command line."""
-    overrides: dict[str, Any] = {}
-    for option, name in (
-        ("database", "EPAPER_DATABASE_URL"),
-        ("today", "EPAPER_TODAY"),
-        ("base_url_override", "EPAPER_BASE_URL_OVERRIDE"),
-        ("profile", "EPAPER_PROFILE"),
-    ):
-        value = getattr(args, option, None)
-        if value:
-            overrides[name] = value
-    verbose = int(getattr(args, "verbose", 0) or 0)
-    if verbose:
-        overrides["LOG_LEVEL"] = "DEBUG" if verbose > 1 else "INFO"
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep:
-            msg = f"-s {item!r}: expected NAME=VALUE"
-            raise ArgumentError(msg)
-        overrides[name.strip()] = value
-    return overrides
 
 
 def spider_arguments(args: argparse.Namespace) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from crawler.cli.common import add_database_option
 from crawler.config import database_url, load_settings
 from crawler.db.engine import make_engine, redact
 from crawler.db.migrate import alembic_config, schema_state, upgrade
@@ -31,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="create the schema, or upgrade it to this version's",
         description="Create the schema in an empty database, or upgrade an older one.",
     )
-    _add_database_option(up)
+    add_database_option(up)
     up.set_defaults(func=run_upgrade)
 
     status = commands.add_parser(
@@ -39,16 +40,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="show the database's schema revision and this version's",
         description="Show the database's schema revision and whether it is current.",
     )
-    _add_database_option(status)
+    add_database_option(status)
     status.set_defaults(func=run_status)
-
-
-def _add_database_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--database",
-        metavar="URL",
-        help="database URL (default: EPAPER_DATABASE_URL, sqlite:///data/epaper.sqlite3)",
-    )
 
 
 def _url(args: argparse.Namespace) -> str:
