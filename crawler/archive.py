@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from crawler.config import database_url
 from crawler.db.captures import find_original
@@ -171,12 +172,12 @@ class ArchiveMiddleware:
         if self.engine is not None:
             self.engine.dispose()
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         if urlsplit(response.url).scheme not in {"http", "https"} or self.failed:
             return response
         exchange = exchange_of(request, response, dt.datetime.now(dt.UTC))
         try:
-            original = self._original(exchange)
+            original = await self._original(exchange)
             capture = self.writer.write(exchange, original)
         except OSError as exc:
             self._fail(exc)
@@ -188,8 +189,13 @@ class ArchiveMiddleware:
         self.crawler.signals.send_catch_log(signal=capture_archived, capture=capture)
         return response
 
-    def _original(self, exchange: Exchange) -> Original | None:
-        """The archived response with the same URL and payload, if any (a revisit then)."""
+    async def _original(self, exchange: Exchange) -> Original | None:
+        """The archived response with the same URL and payload, if any (a revisit then).
+
+        This run's responses are remembered; earlier runs' are looked up in the captures
+        index on a thread of the reactor's pool, so that the reactor never waits for the
+        database (a query per response: on PostgreSQL, a network round trip each).
+        """
         if not exchange.payload:
             return None
         key = (exchange.url, payload_digest(exchange.payload))
@@ -197,12 +203,17 @@ class ArchiveMiddleware:
         if found is None:
             if self.engine is None:
                 self.engine = make_engine(self.url)
-            with self.engine.connect() as conn:
-                found = find_original(conn, *key)
+            found = await maybe_deferred_to_future(deferToThread(self._lookup, self.engine, key))
             if found is None or not self._still_there(found):
                 return None
             self._remember(key, found)
         return found
+
+    @staticmethod
+    def _lookup(engine: Engine, key: tuple[str, str]) -> Original | None:
+        """:func:`find_original` in a connection of its own (runs on a pool thread)."""
+        with engine.connect() as conn:
+            return find_original(conn, *key)
 
     def _remember(self, key: tuple[str, str], original: Original) -> None:
         self.known[key] = original
