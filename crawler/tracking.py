@@ -93,8 +93,8 @@ class CrawlTracker:
         if url in self._owner:
             return False
         progress = self.issue(key)
-        # The issue's own key, equal to ``key``: one tuple per issue instead of one per URL
-        # (this map holds every URL of the run; docs/benchmarks.md).
+        # The issue's own key, equal to ``key``: one tuple per issue instead of one per
+        # response that asked (this map holds every URL of the run; docs/benchmarks.md).
         self._owner[url] = progress.key
         progress.closed = False
         progress.pending.add(url)

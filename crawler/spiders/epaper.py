@@ -663,8 +663,8 @@ class EpaperSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse):
             return response.selector  # type: ignore[attr-defined,no-any-return]
         # What response.selector builds, as parsel's own Selector: Scrapy's subclass registers
-        # every result of every XPath (about a hundred a page) in its live-object tracker,
-        # 12-17 % of the extraction time (docs/benchmarks.md).
+        # every result of every XPath (15-35 an article) in its live-object tracker, 3-7 % of
+        # the extraction time (docs/benchmarks.md, "Measured in isolation").
         return Selector(text=response.text, type="html", base_url=get_base_url(response))
 
     def _stat(self, slug: str, name: str, count: int = 1) -> None:
