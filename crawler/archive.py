@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.config import database_url
 from crawler.db.captures import find_original
@@ -172,12 +171,12 @@ class ArchiveMiddleware:
         if self.engine is not None:
             self.engine.dispose()
 
-    async def process_response(self, request: Request, response: Response) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         if urlsplit(response.url).scheme not in {"http", "https"} or self.failed:
             return response
         exchange = exchange_of(request, response, dt.datetime.now(dt.UTC))
         try:
-            original = await self._original(exchange)
+            original = self._original(exchange)
             capture = self.writer.write(exchange, original)
         except OSError as exc:
             self._fail(exc)
@@ -189,13 +188,8 @@ class ArchiveMiddleware:
         self.crawler.signals.send_catch_log(signal=capture_archived, capture=capture)
         return response
 
-    async def _original(self, exchange: Exchange) -> Original | None:
-        """The archived response with the same URL and payload, if any (a revisit then).
-
-        This run's responses are remembered; earlier runs' are looked up in the captures
-        index on a thread of the reactor's pool, so that the reactor never waits for the
-        database (a query per response: on PostgreSQL, a network round trip each).
-        """
+    def _original(self, exchange: Exchange) -> Original | None:
+        """The archived response with the same URL and payload, if any (a revisit then)."""
         if not exchange.payload:
             return None
         key = (exchange.url, payload_digest(exchange.payload))
@@ -203,17 +197,12 @@ class ArchiveMiddleware:
         if found is None:
             if self.engine is None:
                 self.engine = make_engine(self.url)
-            found = await maybe_deferred_to_future(deferToThread(self._lookup, self.engine, key))
+            with self.engine.connect() as conn:
+                found = find_original(conn, *key)
             if found is None or not self._still_there(found):
                 return None
             self._remember(key, found)
         return found
-
-    @staticmethod
-    def _lookup(engine: Engine, key: tuple[str, str]) -> Original | None:
-        """:func:`find_original` in a connection of its own (runs on a pool thread)."""
-        with engine.connect() as conn:
-            return find_original(conn, *key)
 
     def _remember(self, key: tuple[str, str], original: Original) -> None:
         self.known[key] = original
