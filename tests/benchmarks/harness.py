@@ -60,6 +60,23 @@ class Archive:
         return f"{'+'.join(self.papers)} {self.since}..{self.until}"
 
 
+def code_version() -> str:
+    """The commit measured (short hash), ``-dirty`` when crawler/ has uncommitted changes."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+            )
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + ("-dirty" if git("status", "--porcelain", "--", "crawler") else "")
+
+
 def clean_env() -> dict[str, str]:
     """This environment without ``EPAPER_*`` variables: the command line says everything."""
     return {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}

@@ -24,6 +24,7 @@ from tests.benchmarks.harness import (
     REPO_ROOT,
     SERVER_CPU,
     Archive,
+    code_version,
     crawl_command,
     folder_bytes,
     fresh_folder,
@@ -127,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         requests = int(site.stats()["total"])
     shutil.rmtree(warc, ignore_errors=True)
     text = (
-        f"Large backfill of {started:%Y-%m-%d %H:%M}, `python -m tests.benchmarks.large "
+        f"Large backfill of {started:%Y-%m-%d %H:%M} (commit {code_version()}), "
+        f"`python -m tests.benchmarks.large "
         f"{' '.join(argv if argv is not None else sys.argv[1:])}` (load average at start "
         f"{load[0]:.2f}; {requests:,} requests).\n\n"
         + report(run, articles, archive, db_bytes, warc_bytes)

@@ -25,6 +25,7 @@ from tests.benchmarks.harness import (
     REPO_ROOT,
     SERVER_CPU,
     Archive,
+    code_version,
     crawl_command,
     fresh_folder,
     measured,
@@ -176,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         articles = database.articles()
     shutil.rmtree(out / "warc", ignore_errors=True)
     text = (
-        f"Profile of {dt.datetime.now().astimezone():%Y-%m-%d %H:%M}, "
+        f"Profile of {dt.datetime.now().astimezone():%Y-%m-%d %H:%M} (commit {code_version()}), "
         f"`python -m tests.benchmarks.profile_pipeline "
         f"{' '.join(argv if argv is not None else sys.argv[1:])}` "
         f"({archive.describe()}, py-spy at {args.rate} Hz): {articles} articles in "

@@ -33,6 +33,7 @@ from tests.benchmarks.harness import (
     Archive,
     Database,
     Measurement,
+    code_version,
     crawl_command,
     folder_bytes,
     fresh_folder,
@@ -581,7 +582,8 @@ def markdown_report(result: SuiteResult) -> str:
         "",
         (
             f"Machine: {machine_info['nproc']} CPUs ({machine_info['cpu']}), "
-            f"{machine_info['ram_gb']} GB RAM, Python {machine_info['python']}; mock site "
+            f"{machine_info['ram_gb']} GB RAM, Python {machine_info['python']}, commit "
+            f"{machine_info.get('commit', 'unknown')}; mock site "
             f"pinned to CPU {SERVER_CPU}, measured process to CPU {CRAWLER_CPU}. Load average "
             f"(1 min) at the start of the runs: median {median(loads):.2f}, "
             f"max {max(loads, default=0):.2f}."
@@ -617,6 +619,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return {
+        "commit": code_version(),
         "nproc": os.cpu_count(),
         "cpu": cpu,
         "ram_gb": ram_gb,

@@ -24,6 +24,7 @@ from tests.benchmarks.harness import (
     REPO_ROOT,
     SERVER_CPU,
     Archive,
+    code_version,
     crawl_command,
     fresh_folder,
     measured,
@@ -192,7 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for days in (int(x) for x in args.sizes.split(",")):
         steps += measure_size(args.paper, days, args.runs, workdir)
     text = (
-        f"Incremental cost of {started:%Y-%m-%d %H:%M} ({time.monotonic() - began:.0f} s), "
+        f"Incremental cost of {started:%Y-%m-%d %H:%M} ({time.monotonic() - began:.0f} s, "
+        f"commit {code_version()}), "
         f"`python -m tests.benchmarks.update_cost "
         f"{' '.join(argv if argv is not None else sys.argv[1:])}`: {args.paper}, backfills "
         f"ending {TODAY}, then `epaper update` with the site one day later; medians of "
