@@ -305,7 +305,7 @@ def measured(
     log: Path,
     *,
     cpu: int | None = CRAWLER_CPU,
-    interval: float = 1.0,
+    interval: float = 0.25,
     checkout: Path = REPO_ROOT,
 ) -> ProcessRun:
     """Run a benchmark command pinned to the crawler's CPU, its output in ``log``.

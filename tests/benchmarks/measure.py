@@ -7,7 +7,7 @@ import signal
 import statistics
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,11 +39,15 @@ class ProcessRun:
 class _Sampler:
     pid: int
     samples: list[tuple[float, int]] = field(default_factory=list)
+    #: The highest ``VmHWM`` read: the process's own peak RSS so far.
+    high_water: int = 0
 
     def sample(self, elapsed: float) -> None:
-        rss = read_vmrss(self.pid)
+        rss, hwm = read_memory(self.pid)
         if rss is not None:
             self.samples.append((round(elapsed, 3), rss))
+        if hwm is not None:
+            self.high_water = max(self.high_water, hwm)
 
 
 def read_vmrss(pid: int) -> int | None:
@@ -52,14 +56,29 @@ def read_vmrss(pid: int) -> int | None:
     >>> read_vmrss(os.getpid()) > 1_000_000
     True
     """
+    return read_memory(pid)[0]
+
+
+def read_memory(pid: int) -> tuple[int | None, int | None]:
+    """``(VmRSS, VmHWM)`` of a live process in bytes: its RSS now and its peak RSS so far.
+
+    >>> rss, hwm = read_memory(os.getpid())
+    >>> 1_000_000 < rss <= hwm
+    True
+    >>> read_memory(-1)
+    (None, None)
+    """
     try:
         text = Path(f"/proc/{pid}/status").read_text()
     except OSError:
-        return None
+        return None, None
+    rss = hwm = None
     for line in text.splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * KIB
-    return None
+            rss = int(line.split()[1]) * KIB
+        elif line.startswith("VmHWM:"):
+            hwm = int(line.split()[1]) * KIB
+    return rss, hwm
 
 
 def pinned(command: Sequence[str], cpu: int | None) -> list[str]:
@@ -85,9 +104,13 @@ def run_measured(
 ) -> ProcessRun:
     """Run ``command`` to its end and measure it.
 
-    CPU time and peak RSS come from the kernel's own accounting of that one child
-    (``wait4``), wall time from a monotonic clock around it; VmRSS is sampled every
-    ``interval`` seconds. Output goes to ``log`` (or is kept, when small enough to read).
+    CPU time comes from the kernel's own accounting of that one child (``wait4``), wall
+    time from a monotonic clock around it. VmRSS and VmHWM are read from ``/proc`` every
+    ``interval`` seconds; the peak RSS is the highest VmHWM read. (Not ``wait4``'s
+    ``ru_maxrss``: Linux carries the forking parent's peak through fork and exec, so a
+    child of a large benchmark process would report the parent's size.) A peak reached in
+    the last ``interval`` before the process ends can be missed. Output goes to ``log`` (or
+    is kept, when small enough to read).
     """
     argv = pinned(command, cpu)
     out = log.open("w") if log is not None else subprocess.PIPE
@@ -105,9 +128,8 @@ def run_measured(
     next_sample = started
     stdout = stderr = ""
     try:
-        if log is None:
-            # Small outputs only (the smoke test): read them once the child is done.
-            stdout, stderr = _communicate_then_wait(process, timeout)
+        # Without a log, threads drain the pipes while the child runs (small outputs only).
+        drained = _drain(process) if log is None else None
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             now = time.perf_counter()
@@ -119,6 +141,8 @@ def run_measured(
             if now > deadline:
                 process.send_signal(signal.SIGKILL)
             time.sleep(min(0.05, interval))
+        if drained is not None:
+            stdout, stderr = drained(timeout)
     finally:
         if log is not None and not isinstance(out, int):
             out.close()
@@ -130,15 +154,16 @@ def run_measured(
         wall_seconds=wall,
         user_seconds=usage.ru_utime,
         sys_seconds=usage.ru_stime,
-        peak_rss_bytes=usage.ru_maxrss * KIB,
+        peak_rss_bytes=sampler.high_water,
         rss_samples=tuple(sampler.samples),
         stdout=stdout,
         stderr=stderr,
     )
 
 
-def _communicate_then_wait(process: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
-    """Drain both pipes without reaping the child, so ``wait4`` still gets its usage."""
+def _drain(process: subprocess.Popen[str]) -> Callable[[float], tuple[str, str]]:
+    """Start reading both pipes without reaping the child (``wait4`` still gets its usage);
+    the function returned waits for the readers and gives (stdout, stderr)."""
     import threading
 
     chunks: dict[str, list[str]] = {"out": [], "err": []}
@@ -153,9 +178,13 @@ def _communicate_then_wait(process: subprocess.Popen[str], timeout: float) -> tu
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    return "".join(chunks["out"]), "".join(chunks["err"])
+
+    def result(timeout: float) -> tuple[str, str]:
+        for thread in threads:
+            thread.join(timeout)
+        return "".join(chunks["out"]), "".join(chunks["err"])
+
+    return result
 
 
 def median(values: Sequence[float]) -> float:

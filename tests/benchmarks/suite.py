@@ -75,6 +75,7 @@ class SuiteOptions:
     pin: bool = True
     docs: Path | None = None
     from_json: Path | None = None
+    section: str = "suite"
 
 
 @dataclass
@@ -108,6 +109,10 @@ class SuiteResult:
     floor_documents: int = 0
     floor_articles: int = 0
     finished: str = ""
+    #: How peak RSS was measured: "vmhwm" (the process's own high-water mark, read from
+    #: /proc). Runs saved before that have none: their figure was wait4's ru_maxrss, which
+    #: carries the suite process's own peak into its children, and is not reported.
+    rss_method: str = "vmhwm"
 
     @classmethod
     def from_jsonable(cls, data: dict[str, Any]) -> SuiteResult:
@@ -122,6 +127,10 @@ class SuiteResult:
         for name in ("archive_articles", "archive_requests", "floor_documents", "floor_articles"):
             setattr(result, name, int(data.get(name, 0)))
         result.finished = data.get("finished", "")
+        result.rss_method = data.get("rss_method", "")
+        if result.rss_method != "vmhwm":
+            for m in result.measurements:
+                m.peak_rss_bytes = 0
         return result
 
     def to_jsonable(self) -> dict[str, Any]:
@@ -131,6 +140,7 @@ class SuiteResult:
             "command": self.command,
             "started": self.started,
             "finished": self.finished,
+            "rss_method": self.rss_method,
             "archive_articles": self.archive_articles,
             "archive_requests": self.archive_requests,
             "floor_documents": self.floor_documents,
@@ -389,7 +399,7 @@ class Row:
     wall_seconds: float
     articles_per_second: float
     cpu_per_1000: float
-    peak_rss_mb: float
+    peak_rss_mb: float | None
     requests_per_article: float
     db_bytes_per_article: float | None
     warc_bytes_per_article: float | None
@@ -418,7 +428,11 @@ def summarize(measurements: Sequence[Measurement]) -> list[Row]:
                 wall_seconds=median([m.wall_seconds for m in group]),
                 articles_per_second=median([m.articles_per_second for m in group]),
                 cpu_per_1000=median([m.cpu_per_1000 for m in group]),
-                peak_rss_mb=median([m.peak_rss_bytes / 2**20 for m in group]),
+                peak_rss_mb=(
+                    median([m.peak_rss_bytes / 2**20 for m in group])
+                    if all(m.peak_rss_bytes for m in group)
+                    else None
+                ),
                 requests_per_article=median([m.requests_per_article for m in group]),
                 db_bytes_per_article=per_article([m.db_bytes for m in group]),
                 warc_bytes_per_article=per_article([m.warc_bytes for m in group]),
@@ -599,6 +613,14 @@ def markdown_report(result: SuiteResult) -> str:
         ),
         "",
     ]
+    if result.rss_method != "vmhwm":
+        header += [
+            (
+                "Peak RSS is not reported for this run: it was read from wait4's ru_maxrss, which "
+                "Linux carries from the forking parent (the suite process) into its children."
+            ),
+            "",
+        ]
     floor = result.floor_documents / result.floor_articles if result.floor_articles else None
     targets = judge_targets(rows, floor)
     return "\n".join(header) + markdown_tables(rows) + "\n" + markdown_targets(targets)
@@ -659,6 +681,9 @@ def parse_options(argv: Sequence[str] | None) -> SuiteOptions:
     parser.add_argument("--postgres-url", default=POSTGRES_ADMIN_URL)
     parser.add_argument("--no-pin", action="store_true", help="do not pin to CPUs 0 and 1")
     parser.add_argument(
+        "--section", default="suite", help="the section of --docs to write (default: suite)"
+    )
+    parser.add_argument(
         "--from-json",
         type=Path,
         metavar="FILE",
@@ -683,6 +708,7 @@ def parse_options(argv: Sequence[str] | None) -> SuiteOptions:
         pin=not args.no_pin and (os.cpu_count() or 1) >= 2,
         docs=args.docs,
         from_json=args.from_json,
+        section=args.section,
     )
 
 
@@ -710,7 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         (options.out / f"suite-{stamp}.md").write_text(report)
     print(report)
     if options.docs:
-        publish("suite", report, options.docs)
+        publish(options.section, report, options.docs)
     return 0
 
 
