@@ -14,7 +14,7 @@ help:
 	@echo "make test    run the whole test suite (PostgreSQL tests need EPAPER_TEST_POSTGRES_URL)"
 	@echo "make lint    ruff and mypy (strict on crawler/)"
 	@echo "make format  apply ruff's formatting"
-	@echo "make bench   benchmarks against the mock site, about 1.5 h (docs/benchmarks.md)"
+	@echo "make bench   benchmarks against the mock site, about 50 min (docs/benchmarks.md)"
 	@echo "make bench-large  memory of a 200,000-article backfill, about 30 min"
 
 $(STAMP): pyproject.toml

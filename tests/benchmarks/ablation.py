@@ -26,12 +26,14 @@ from tests.benchmarks.harness import (
     REPO_ROOT,
     SERVER_CPU,
     Archive,
+    code_version,
     fresh_folder,
     measured,
     mocksite,
 )
 from tests.benchmarks.measure import load_average, median
 from tests.benchmarks.noop_spider import ABLATIONS
+from tests.benchmarks.publish import publish
 from tests.benchmarks.suite import SuiteOptions, discover
 
 DEFAULT_ARCHIVE = Archive(("lzcb", "kjrb"), dt.date(2025, 3, 1), dt.date(2025, 3, 31))
@@ -131,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--components", default=",".join(ABLATIONS))
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench")
+    parser.add_argument(
+        "--docs", type=Path, help="also write the report into this file's section (ablation)"
+    )
     args = parser.parse_args(argv)
     archive = Archive(tuple(args.papers.split(",")), args.since, args.until)
     components = [c for c in args.components.split(",") if c]
@@ -156,7 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     flush=True,
                 )
     text = (
-        f"Ablation of {started:%Y-%m-%d %H:%M}, `python -m tests.benchmarks.ablation "
+        f"Ablation of {started:%Y-%m-%d %H:%M} (commit {code_version()}), "
+        f"`python -m tests.benchmarks.ablation "
         f"{' '.join(argv if argv is not None else sys.argv[1:])}`, on {archive.describe()} "
         f"({requests} URLs), {args.runs} rounds, crawler on CPU {CRAWLER_CPU}, mock site on "
         f"CPU {SERVER_CPU}.\n\n" + report(trials)
@@ -164,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     (workdir / "ablation.json").write_text(json.dumps([t.__dict__ for t in trials], indent=1))
     (workdir / "ablation.md").write_text(text)
     print(text)
+    if args.docs:
+        publish("ablation", text, args.docs)
     return 0
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from tests.benchmarks.harness import code_version
 from tests.benchmarks.publish import publish
 
 #: Rows: (component path, what is timed).
@@ -214,7 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = {p.rsplit(".", 1)[-1]: p for p in (*DOWNLOADER, *SPIDER)}
     lines = [
         (
-            f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M}, `python -m "
+            f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M} (commit "
+            f"{code_version()}), `python -m "
             f"tests.benchmarks.components {' '.join(argv if argv is not None else sys.argv[1:])}`"
             f" (CPU µs per call, best of {args.rounds} rounds of {CALLS:,} calls):"
         ),

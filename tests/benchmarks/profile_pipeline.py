@@ -3,8 +3,8 @@
     python -m tests.benchmarks.profile_pipeline            # the suite's archive, ~20,000 articles
     python -m tests.benchmarks.profile_pipeline --papers lzcb --since 2025-03-01 --top 30
 
-Runs ``epaper crawl`` (SQLite, WARC on) under ``py-spy record`` (``pip install py-spy``;
-measuring only, not a dependency), saves the collapsed stacks, and prints the functions
+Runs ``epaper crawl`` (SQLite, WARC on) under ``py-spy record`` (``bench`` extra;
+measuring only, not a runtime dependency), saves the collapsed stacks, and prints the functions
 with the most samples: on their own (self) and with what they call (inclusive), and the
 share of each part of the project and of Scrapy, Twisted, parsel/lxml and SQLAlchemy.
 """
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(py_spy).exists():
-        parser.error("py-spy is not installed: .venv/bin/pip install py-spy")
+        parser.error("py-spy is not installed: make install, or pip install py-spy")
     archive = Archive(tuple(args.papers.split(",")), args.since, args.until)
     out = fresh_folder(args.out)
     raw = out / "stacks.txt"

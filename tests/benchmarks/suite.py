@@ -623,7 +623,7 @@ def markdown_report(result: SuiteResult) -> str:
         ]
     floor = result.floor_documents / result.floor_articles if result.floor_articles else None
     targets = judge_targets(rows, floor)
-    return "\n".join(header) + markdown_tables(rows) + "\n" + markdown_targets(targets)
+    return "\n".join(header) + "\n" + markdown_tables(rows) + "\n" + markdown_targets(targets)
 
 
 def machine() -> dict[str, Any]:
