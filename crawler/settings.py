@@ -113,26 +113,27 @@ LOG_LEVEL = "INFO"
 # --- Scrapy: components an e-paper crawl does without ---------------------------------------
 # Each one's cost per request was measured on its own (docs/benchmarks.md, "Scrapy's
 # components"); robots.txt, the user agent, timeouts, redirects, retries, decompression and
-# the off-site check stay. Cookies, the Referer header and the telnet console serve no
-# e-paper crawl (Referer: 33 µs a request); nor does the remote-control server, an HTTP
-# endpoint that runs the Python code sent to it.
+# the off-site check stay. So does the Referer header (12 µs a request): a browser sends it,
+# image servers that refuse hot-linking want it, and without it Scrapy's redirect middleware
+# warns at every start. Cookies (11 µs) and the telnet console serve no e-paper crawl; nor
+# does the remote-control server, an HTTP endpoint that runs the Python code sent to it.
 COOKIES_ENABLED = False
-REFERER_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Every URL the spider fetches comes from dates and links, never from an entry page that
 # forwards by <meta http-equiv=refresh> (an extractor reads those itself, e.g.
 # paperindex.resolve_entry); a dated page that forwards elsewhere must fail as that page,
-# not be parsed as another. 44 µs a response.
+# not be parsed as another. 21 µs a response.
 METAREFRESH_ENABLED = False
 # Scrapy's byte counts (downloader/request_bytes ...): the run keeps its own counters
-# (crawl_runs). 47 µs a response.
+# (crawl_runs). 21 µs a response (13 on the way out, 8 on the way in).
 DOWNLOADER_STATS = False
 # The path is fixed (calendar, issue, page, article, part): no depth to limit or count.
 SPIDER_MIDDLEWARES = {"scrapy.spidermiddlewares.depth.DepthMiddleware": None}
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of every response, however
-# little it holds: the default, 100, cost a fifth of the CPU of a crawl. A response yields
-# one or two items and at most a page list of requests; 8 costs no more than 1 did.
+# little it holds: with the default, 100, the whole crawl takes 30 % more CPU per article.
+# A response yields one or two items and at most a page list of requests; 1 costs 5 % more
+# than 8 (docs/benchmarks.md, setting_ab).
 CONCURRENT_ITEMS = 8
 
 DOWNLOADER_MIDDLEWARES = {
