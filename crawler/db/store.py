@@ -51,7 +51,8 @@ class Outcome(enum.StrEnum):
 
 #: Statements built once per shape and reused with new parameters: building a Core
 #: statement and its cache key costs about ten times what running it costs on SQLite
-#: (docs/benchmarks.md). Keys start with the dialect name; the SQL is the same as built anew.
+#: (docs/benchmarks.md). The key of a statement that differs by dialect (an upsert) holds
+#: the dialect's name; the SQL is the same as built anew.
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 

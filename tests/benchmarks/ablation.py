@@ -12,7 +12,6 @@ milliseconds per response (what a component costs) and wall seconds.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
@@ -33,7 +32,7 @@ from tests.benchmarks.harness import (
 )
 from tests.benchmarks.measure import load_average, median
 from tests.benchmarks.noop_spider import ABLATIONS
-from tests.benchmarks.publish import publish
+from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
 from tests.benchmarks.suite import SuiteOptions, discover
 
 DEFAULT_ARCHIVE = Archive(("lzcb", "kjrb"), dt.date(2025, 3, 1), dt.date(2025, 3, 31))
@@ -121,21 +120,14 @@ def report(trials: Sequence[Trial]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.ablation",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("ablation", __doc__)
     parser.add_argument("--papers", default=",".join(DEFAULT_ARCHIVE.papers))
     parser.add_argument("--since", type=dt.date.fromisoformat, default=DEFAULT_ARCHIVE.since)
     parser.add_argument("--until", type=dt.date.fromisoformat, default=DEFAULT_ARCHIVE.until)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--components", default=",".join(ABLATIONS))
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench")
-    parser.add_argument(
-        "--docs", type=Path, help="also write the report into this file's section (ablation)"
-    )
+    add_docs_option(parser, "ablation")
     args = parser.parse_args(argv)
     archive = Archive(tuple(args.papers.split(",")), args.since, args.until)
     components = [c for c in args.components.split(",") if c]
@@ -162,8 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
     text = (
         f"Ablation of {started:%Y-%m-%d %H:%M} (commit {code_version()}), "
-        f"`python -m tests.benchmarks.ablation "
-        f"{' '.join(argv if argv is not None else sys.argv[1:])}`, on {archive.describe()} "
+        f"`{invocation(parser, argv)}`, on {archive.describe()} "
         f"({requests} URLs), {args.runs} rounds, crawler on CPU {CRAWLER_CPU}, mock site on "
         f"CPU {SERVER_CPU}.\n\n" + report(trials)
     )

@@ -10,7 +10,6 @@ change. The mock site and the harness are this checkout's.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
@@ -30,6 +29,7 @@ from tests.benchmarks.harness import (
     sqlite_database,
 )
 from tests.benchmarks.measure import load_average, median
+from tests.benchmarks.publish import bench_parser, invocation
 from tests.benchmarks.suite import DEFAULT_ARCHIVE
 
 
@@ -59,12 +59,7 @@ def crawl_once(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.compare",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("compare", __doc__)
     parser.add_argument("--before", type=Path, required=True, help="the other checkout")
     parser.add_argument("--papers", default=",".join(DEFAULT_ARCHIVE.papers))
     parser.add_argument("--since", type=dt.date.fromisoformat, default=DEFAULT_ARCHIVE.since)
@@ -89,8 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
     lines = [
         (
-            f"Before/after of {started:%Y-%m-%d %H:%M}: `python -m tests.benchmarks.compare "
-            f"{' '.join(argv if argv is not None else sys.argv[1:])}` on {archive.describe()}, "
+            f"Before/after of {started:%Y-%m-%d %H:%M}: `{invocation(parser, argv)}` "
+            f"on {archive.describe()}, "
             f"medians of {args.runs} runs."
         ),
         "",

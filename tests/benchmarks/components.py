@@ -12,16 +12,14 @@ Components are built as Scrapy builds them, from Scrapy's default settings.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.harness import code_version
-from tests.benchmarks.publish import publish
+from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
 
 #: Rows: (component path, what is timed).
 DOWNLOADER = (
@@ -203,21 +201,16 @@ def measure(rounds: int) -> list[tuple[str, float, float]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.components", description=__doc__.split("\n\n")[0]
-    )
+    parser = bench_parser("components", __doc__)
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument(
-        "--docs", type=Path, help="also write the report into this file's section (components)"
-    )
+    add_docs_option(parser, "components")
     args = parser.parse_args(argv)
     rows = measure(args.rounds)
     paths = {p.rsplit(".", 1)[-1]: p for p in (*DOWNLOADER, *SPIDER)}
     lines = [
         (
             f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M} (commit "
-            f"{code_version()}), `python -m "
-            f"tests.benchmarks.components {' '.join(argv if argv is not None else sys.argv[1:])}`"
+            f"{code_version()}), `{invocation(parser, argv)}`"
             f" (CPU µs per call, best of {args.rounds} rounds of {CALLS:,} calls):"
         ),
         "",

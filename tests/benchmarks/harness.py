@@ -160,30 +160,30 @@ class Database:
             return sum(
                 p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file()
             )
-        from sqlalchemy import text
-
-        from crawler.db.engine import make_engine
-
-        engine = make_engine(self.url)
-        try:
-            with engine.connect() as conn:
-                value = conn.execute(text("SELECT pg_database_size(current_database())"))
-                return int(value.scalar_one())
-        finally:
-            engine.dispose()
+        return scalar(self.url, "SELECT pg_database_size(current_database())")
 
     def articles(self) -> int:
         """Rows in ``articles``."""
-        from sqlalchemy import text
+        return articles_in(self.url)
 
-        from crawler.db.engine import make_engine
 
-        engine = make_engine(self.url)
-        try:
-            with engine.connect() as conn:
-                return int(conn.execute(text("SELECT count(*) FROM articles")).scalar_one())
-        finally:
-            engine.dispose()
+def scalar(url: str, sql: str) -> int:
+    """The integer one SQL query gives, on a connection of its own to ``url``."""
+    from sqlalchemy import text
+
+    from crawler.db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text(sql)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def articles_in(url: str) -> int:
+    """Rows in ``articles`` of the database at ``url``."""
+    return scalar(url, "SELECT count(*) FROM articles")
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ over the run's second half, which should be flat: memory must not grow with the 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import shutil
@@ -33,7 +32,7 @@ from tests.benchmarks.harness import (
     sqlite_database,
 )
 from tests.benchmarks.measure import ProcessRun, load_average, second_half, slope_per_minute
-from tests.benchmarks.publish import publish
+from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
 
 PAPERS = ("rmrb", "gmrb", "kjrb", "jjjcb", "jxrb", "hbrb", "dzrb", "lzcb")
 SINCE = dt.date(2023, 12, 1)
@@ -96,20 +95,13 @@ def report(run: ProcessRun, articles: int, archive: Archive, db: int, warc: int)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.large",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("large", __doc__)
     parser.add_argument("--papers", default=",".join(PAPERS))
     parser.add_argument("--since", type=dt.date.fromisoformat, default=SINCE)
     parser.add_argument("--until", type=dt.date.fromisoformat, default=UNTIL)
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between samples")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench")
-    parser.add_argument(
-        "--docs", type=Path, help="also write the report into this file's section (make bench)"
-    )
+    add_docs_option(parser, "large")
     args = parser.parse_args(argv)
     archive = Archive(tuple(args.papers.split(",")), args.since, args.until)
     started = dt.datetime.now().astimezone()
@@ -129,8 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shutil.rmtree(warc, ignore_errors=True)
     text = (
         f"Large backfill of {started:%Y-%m-%d %H:%M} (commit {code_version()}), "
-        f"`python -m tests.benchmarks.large "
-        f"{' '.join(argv if argv is not None else sys.argv[1:])}` (load average at start "
+        f"`{invocation(parser, argv)}` (load average at start "
         f"{load[0]:.2f}; {requests:,} requests).\n\n"
         + report(run, articles, archive, db_bytes, warc_bytes)
     )

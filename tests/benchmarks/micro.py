@@ -25,7 +25,6 @@ whitespace. (crawler/settings.py's figures, Scrapy's components, come from ``com
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import datetime as dt
@@ -44,7 +43,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.benchmarks.publish import publish
+from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
 
 MOCK = "http://127.0.0.1:8000"  # only a name in the pages' URLs: nothing is fetched
 NOW = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -1047,9 +1046,8 @@ def versions() -> str:
     return f"Python {platform.python_version()}, {libs}; CPUs {cpus}"
 
 
-def report(rows: Sequence[Row], argv: Sequence[str], opts: Options, docs: Sequence[Doc]) -> str:
+def report(rows: Sequence[Row], command: str, opts: Options, docs: Sequence[Doc]) -> str:
     counts = {k: sum(d.kind == k for d in docs) for k in ("issue", "page", "article")}
-    command = " ".join(["python -m tests.benchmarks.micro", *argv])
     lines = [
         (
             f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M}, `{command}` (best of "
@@ -1078,21 +1076,14 @@ CLAIMS: dict[str, Callable[[Sequence[Doc], Options], list[Row]]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.micro",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("micro", __doc__)
     parser.add_argument("--quick", action="store_true", help="a smoke run: few inputs, 2 rounds")
     parser.add_argument("--rounds", type=int, help="rounds of each timing (best kept)")
     parser.add_argument(
         "--only",
         help=f"comma-separated claims to run, of: {', '.join(CLAIMS)} (default: all)",
     )
-    parser.add_argument(
-        "--docs", type=Path, help="also write the report into this file's section (micro)"
-    )
+    add_docs_option(parser, "micro")
     args = parser.parse_args(argv)
     opts = QUICK if args.quick else FULL
     if args.rounds:
@@ -1106,7 +1097,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         rows += CLAIMS[name](docs, opts)
         print(f"  {name}: done", file=sys.stderr, flush=True)
-    text = report(rows, argv if argv is not None else sys.argv[1:], opts, docs)
+    text = report(rows, invocation(parser, argv), opts, docs)
     print(text)
     if args.docs:
         try:

@@ -11,7 +11,6 @@ share of each part of the project and of Scrapy, Twisted, parsel/lxml and SQLAlc
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import shutil
@@ -32,7 +31,7 @@ from tests.benchmarks.harness import (
     mocksite,
     sqlite_database,
 )
-from tests.benchmarks.publish import publish
+from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
 from tests.benchmarks.suite import DEFAULT_ARCHIVE
 
 #: py-spy's frame: ``function (path/to/file.py:line)``; the line is dropped to group by function.
@@ -143,12 +142,7 @@ def report(stacks: Counter[tuple[str, ...]], n: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.profile_pipeline",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("profile_pipeline", __doc__)
     parser.add_argument("--papers", default=",".join(DEFAULT_ARCHIVE.papers))
     parser.add_argument("--since", type=dt.date.fromisoformat, default=DEFAULT_ARCHIVE.since)
     parser.add_argument("--until", type=dt.date.fromisoformat, default=DEFAULT_ARCHIVE.until)
@@ -156,9 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench" / "profile")
     parser.add_argument("--stacks", type=Path, help="only report on an existing raw file")
-    parser.add_argument(
-        "--docs", type=Path, help="also write the report into this file's section (profile)"
-    )
+    add_docs_option(parser, "profile")
     args = parser.parse_args(argv)
     if args.stacks:
         print(report(read_collapsed(args.stacks.read_text().splitlines()), args.top))
@@ -178,8 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shutil.rmtree(out / "warc", ignore_errors=True)
     text = (
         f"Profile of {dt.datetime.now().astimezone():%Y-%m-%d %H:%M} (commit {code_version()}), "
-        f"`python -m tests.benchmarks.profile_pipeline "
-        f"{' '.join(argv if argv is not None else sys.argv[1:])}` "
+        f"`{invocation(parser, argv)}` "
         f"({archive.describe()}, py-spy at {args.rate} Hz): {articles} articles in "
         f"{run.wall_seconds:.1f} s under py-spy (exit {run.returncode}).\n\n```\n"
         + report(read_collapsed(raw.read_text().splitlines()), args.top)

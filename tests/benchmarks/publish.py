@@ -11,6 +11,7 @@ report of one run, with its date, machine and command, never numbers typed in by
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,42 @@ from pathlib import Path
 from tests.benchmarks.harness import REPO_ROOT
 
 DOCS = REPO_ROOT / "docs" / "benchmarks.md"
+
+
+def bench_parser(module: str, doc: str) -> argparse.ArgumentParser:
+    """The parser of ``python -m tests.benchmarks.MODULE``: its docstring's first paragraph
+    as the description, the rest (usage lines first) as the epilog.
+
+    >>> bench_parser("x", "What x does.").prog
+    'python -m tests.benchmarks.x'
+    """
+    parts = doc.split("\n\n", 1)
+    return argparse.ArgumentParser(
+        prog=f"python -m tests.benchmarks.{module}",
+        description=parts[0],
+        epilog=parts[1] if len(parts) > 1 else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def add_docs_option(parser: argparse.ArgumentParser, section: str) -> None:
+    """``--docs FILE``: also write the report into ``section`` of FILE (as make bench does)."""
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        metavar="FILE",
+        help=f"also write the report into this file's section ({section})",
+    )
+
+
+def invocation(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> str:
+    """The command line a report quotes: the parser's prog and the arguments given.
+
+    >>> invocation(bench_parser("x", "X."), ["--runs", "1"])
+    'python -m tests.benchmarks.x --runs 1'
+    """
+    args = list(argv) if argv is not None else sys.argv[1:]
+    return " ".join([parser.prog, shlex.join(args)]) if args else parser.prog
 
 
 def markers(name: str) -> tuple[str, str]:
@@ -62,12 +99,7 @@ def publish(name: str, report: str, docs: Path = DOCS) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.publish",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("publish", __doc__)
     parser.add_argument("name", help="the report's section: suite, update, large, profile")
     parser.add_argument("report", type=Path, help="the Markdown report a benchmark wrote")
     parser.add_argument("--docs", type=Path, default=DOCS)

@@ -12,7 +12,6 @@ what a setting of our own profile is worth, measured on the crawl it is set for.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
@@ -31,7 +30,7 @@ from tests.benchmarks.harness import (
     sqlite_database,
 )
 from tests.benchmarks.measure import median
-from tests.benchmarks.publish import publish
+from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
 
 DEFAULT_ARCHIVE = Archive(("lzcb", "kjrb"), dt.date(2025, 3, 1), dt.date(2025, 3, 31))
 BASELINE = "as configured"
@@ -47,21 +46,14 @@ def change_pct(value: float, base: float) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.setting_ab",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("setting_ab", __doc__)
     parser.add_argument("settings", nargs="+", metavar="NAME=VALUE")
     parser.add_argument("--papers", default=",".join(DEFAULT_ARCHIVE.papers))
     parser.add_argument("--since", type=dt.date.fromisoformat, default=DEFAULT_ARCHIVE.since)
     parser.add_argument("--until", type=dt.date.fromisoformat, default=DEFAULT_ARCHIVE.until)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench")
-    parser.add_argument(
-        "--docs", type=Path, help="also write the report into this file's section (settings)"
-    )
+    add_docs_option(parser, "settings")
     args = parser.parse_args(argv)
     if any("=" not in s for s in args.settings):
         parser.error("each setting is NAME=VALUE")
@@ -96,8 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     base_wall = median([r[2] for r in results[BASELINE]])
     lines = [
         (
-            f"Settings A/B of {started:%Y-%m-%d %H:%M} (commit {code_version()}), `python -m "
-            f"tests.benchmarks.setting_ab {' '.join(argv if argv is not None else sys.argv[1:])}`"
+            f"Settings A/B of {started:%Y-%m-%d %H:%M} (commit {code_version()}), "
+            f"`{invocation(parser, argv)}`"
             f": {archive.describe()}, SQLite, WARC on, medians of {args.runs} rounds."
         ),
         "",

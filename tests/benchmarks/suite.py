@@ -12,7 +12,6 @@ report (printed, and saved with the raw runs as JSON under ``--out``).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -45,7 +44,7 @@ from tests.benchmarks.harness import (
     sqlite_database,
 )
 from tests.benchmarks.measure import load_average, median
-from tests.benchmarks.publish import publish
+from tests.benchmarks.publish import add_docs_option, bench_parser, publish
 
 #: The issue's archive: two families (PaperIndex: lzcb, dzrb; Founder classic: kjrb, jxrb),
 #: three months, about 20,000 articles.
@@ -663,12 +662,7 @@ def options_jsonable(options: SuiteOptions) -> dict[str, Any]:
 
 
 def parse_options(argv: Sequence[str] | None) -> SuiteOptions:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.suite",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("suite", __doc__)
     default = DEFAULT_ARCHIVE
     parser.add_argument("--papers", default=",".join(default.papers))
     parser.add_argument("--since", type=dt.date.fromisoformat, default=default.since)
@@ -689,9 +683,7 @@ def parse_options(argv: Sequence[str] | None) -> SuiteOptions:
         metavar="FILE",
         help="measure nothing: report again on the runs a suite saved in FILE",
     )
-    parser.add_argument(
-        "--docs", type=Path, help="also write the report into this file's section (make bench)"
-    )
+    add_docs_option(parser, "suite")
     args = parser.parse_args(argv)
     variants = tuple(v for v in args.variants.split(",") if v)
     unknown = set(variants) - set(VARIANTS)

@@ -10,7 +10,6 @@ database). Requests and wall time of the update should not grow with the archive
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import shutil
@@ -24,6 +23,7 @@ from tests.benchmarks.harness import (
     REPO_ROOT,
     SERVER_CPU,
     Archive,
+    articles_in,
     code_version,
     crawl_command,
     fresh_folder,
@@ -31,7 +31,7 @@ from tests.benchmarks.harness import (
     mocksite,
 )
 from tests.benchmarks.measure import load_average, median
-from tests.benchmarks.publish import publish
+from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
 
 TODAY = dt.date(2025, 3, 31)
 #: Backfill lengths in days: about three months and two years.
@@ -51,19 +51,6 @@ class Step:
     articles: int
     returncode: int
     load: float
-
-
-def articles_in(url: str) -> int:
-    from sqlalchemy import text
-
-    from crawler.db.engine import make_engine
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text("SELECT count(*) FROM articles")).scalar_one())
-    finally:
-        engine.dispose()
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -172,19 +159,12 @@ def report(steps: Sequence[Step]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m tests.benchmarks.update_cost",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = bench_parser("update_cost", __doc__)
     parser.add_argument("--paper", default="lzcb")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="backfills, in days")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "data" / "bench")
-    parser.add_argument(
-        "--docs", type=Path, help="also write the report into this file's section (make bench)"
-    )
+    add_docs_option(parser, "update")
     args = parser.parse_args(argv)
     started = dt.datetime.now().astimezone()
     workdir = fresh_folder(args.out / f"incremental-{started:%Y%m%d-%H%M%S}")
@@ -195,8 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = (
         f"Incremental cost of {started:%Y-%m-%d %H:%M} ({time.monotonic() - began:.0f} s, "
         f"commit {code_version()}), "
-        f"`python -m tests.benchmarks.update_cost "
-        f"{' '.join(argv if argv is not None else sys.argv[1:])}`: {args.paper}, backfills "
+        f"`{invocation(parser, argv)}`: {args.paper}, backfills "
         f"ending {TODAY}, then `epaper update` with the site one day later; medians of "
         f"{args.runs} updates.\n\n" + report(steps)
     )
