@@ -50,15 +50,6 @@ class _Sampler:
             self.high_water = max(self.high_water, hwm)
 
 
-def read_vmrss(pid: int) -> int | None:
-    """The resident set size of a live process in bytes (``VmRSS``), None once it is gone.
-
-    >>> read_vmrss(os.getpid()) > 1_000_000
-    True
-    """
-    return read_memory(pid)[0]
-
-
 def read_memory(pid: int) -> tuple[int | None, int | None]:
     """``(VmRSS, VmHWM)`` of a live process in bytes: its RSS now and its peak RSS so far.
 
