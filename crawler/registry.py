@@ -724,7 +724,7 @@ def _parse_outside(table: Mapping[str, Any], where: str) -> _Outside:
     try:
         parsed = None if window is None else Window.parse(window)
     except ValueError as exc:
-        raise RegistryError(f"{where}: window {exc} (days or years, e.g. 730d or 2y)") from None
+        raise RegistryError(f"{where}: window {exc}") from None
     return _Outside(
         window=parsed,
         soft_404=_parse_soft_404(table.get("soft_404"), where),
