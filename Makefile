@@ -29,13 +29,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check crawler tests migrations
-	$(BIN)/ruff format --check crawler tests migrations
+	$(BIN)/ruff check crawler tests
+	$(BIN)/ruff format --check crawler tests
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format crawler tests migrations
-	$(BIN)/ruff check --fix crawler tests migrations
+	$(BIN)/ruff format crawler tests
+	$(BIN)/ruff check --fix crawler tests
 
 demo: $(STAMP)
 	$(BIN)/python -m crawler.demo

@@ -23,6 +23,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -61,8 +62,8 @@ FIELDS = ISSUE_FIELDS + PAGE_FIELDS + ARTICLE_FIELDS
 
 #: The issue's bar (GitHub issue 4): no floor may be lower than this.
 MINIMUM_FLOOR = 0.999
-#: The floors shipped with the package.
-DEFAULT_FLOORS_PATH = Path(__file__).with_name("eval_floors.toml")
+#: The floors shipped with the package, read as a package resource (a wheel or zip too).
+FLOORS_RESOURCE = "eval_floors.toml"
 
 #: What a mismatch example prints of a long value.
 _EXAMPLE_CHARS = 240
@@ -554,9 +555,14 @@ def load_floors(path: Path | str | None = None) -> dict[tuple[str, str], float]:
     >>> floors[("paperindex", "article.title")] >= MINIMUM_FLOOR
     True
     """
-    file = DEFAULT_FLOORS_PATH if path is None else Path(path)
+    file: Path | str
+    if path is None:
+        file = f"crawler/{FLOORS_RESOURCE}"
+        source = resources.files("crawler").joinpath(FLOORS_RESOURCE)
+    else:
+        file = source = Path(path)
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigurationError(f"cannot read the floors file {file}: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:

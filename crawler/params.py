@@ -90,6 +90,8 @@ class CrawlParams:
         """The dates of ``paper`` this run may visit: the arguments bounded by the archive."""
         start = max(self.since or paper.first_issue, paper.first_issue)
         end = min(self.until or self.today, self.today)
+        if paper.last_issue is not None:  # a paper that stopped has no later issues
+            end = min(end, paper.last_issue)
         return start, end
 
     def as_json(self) -> dict[str, Any]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -17,8 +21,13 @@ from crawler.errors import SchemaError
 
 logger = logging.getLogger(__name__)
 
-#: The Alembic environment lives at the top of the repository (``migrations/``).
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+#: The Alembic environment ships inside the package (``crawler/migrations/``), read as a
+#: package resource so that an installed wheel upgrades its own schema.
+MIGRATIONS_RESOURCE = "migrations"
+
+#: Where a zipped package's migrations are unpacked for this process.
+_UNPACKED = contextlib.ExitStack()
+atexit.register(_UNPACKED.close)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,13 +42,30 @@ class SchemaState:
         return self.current == self.head
 
 
+@cache
+def migrations_dir() -> Path:
+    """The folder of the package's Alembic environment, on the file system.
+
+    Alembic reads scripts from a directory: an installed package is one already; a zipped
+    one is unpacked into a temporary folder that lives as long as the process.
+    """
+    location = resources.files("crawler").joinpath(MIGRATIONS_RESOURCE)
+    if not location.joinpath("env.py").is_file():
+        msg = f"the package has no migrations: crawler/{MIGRATIONS_RESOURCE}/env.py is missing"
+        raise SchemaError(msg)
+    if isinstance(location, Path):
+        return location
+    try:
+        return _UNPACKED.enter_context(resources.as_file(location))
+    except (OSError, TypeError, NotImplementedError) as exc:  # a directory needs Python 3.12
+        msg = f"cannot unpack the package's migrations to a folder: {exc}"
+        raise SchemaError(msg) from exc
+
+
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for ``url`` that needs no ini file."""
-    if not (MIGRATIONS_DIR / "env.py").is_file():
-        msg = f"the migrations folder is missing: {MIGRATIONS_DIR} (install from a checkout)"
-        raise SchemaError(msg)
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["url"] = url
     return config
 

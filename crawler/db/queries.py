@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, case, func, inspect, select
 
 from crawler.db.store import ARTICLES, AUTHORS, FAILURES, ISSUES, PAGES, PAPERS
 from crawler.tracking import GONE as GONE_REASONS
@@ -127,6 +127,11 @@ def paper_summaries(conn: Connection) -> list[PaperSummary]:
             )
         )
     return summaries
+
+
+def holds_archive(conn: Connection) -> bool:
+    """Whether the database has the archive's tables (a new, empty one has none yet)."""
+    return {PAPERS.name, ISSUES.name} <= set(inspect(conn).get_table_names())
 
 
 def top_authors(

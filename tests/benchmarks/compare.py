@@ -1,6 +1,6 @@
 """Before and after: two checkouts of the crawler crawl the same mock archive, turn by turn.
 
-    git worktree add /tmp/before HEAD              # or any folder holding crawler/ and migrations/
+    git worktree add /tmp/before HEAD              # or any folder holding crawler/
     python -m tests.benchmarks.compare --before /tmp/before --runs 3
 
 Each round runs ``epaper crawl`` into SQLite (WARC on) with the code of ``--before`` and

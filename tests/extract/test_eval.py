@@ -164,6 +164,7 @@ def test_a_registry_entry_the_site_does_not_serve_fails_the_whole_issue(site: Mo
         base_url = "http://epaper.lzcb.com/lzcb/"
         first_issue = 2010-01-01
         entry = "{yyyy}{mm}{dd}/Index.htm"
+        uncertain = true
         """
     )
     report = evaluate(site, NOW, ONE_DAY, registry=registry, examples=1)
