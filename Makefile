@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install test lint format demo bench bench-large clean
+.PHONY: help install test test-fast lint format demo bench bench-large clean
 
 help:
 	@echo "make demo    crawl two papers of the mock e-paper site into data/demo.sqlite3 and query it"
 	@echo "make test    run the whole test suite (PostgreSQL tests need EPAPER_TEST_POSTGRES_URL)"
+	@echo "make test-fast  the suite without the tests marked slow, for the edit-test loop"
 	@echo "make lint    ruff and mypy (strict on crawler/)"
 	@echo "make format  apply ruff's formatting"
 	@echo "make bench   benchmarks against the mock site, about 50 min (docs/benchmarks.md)"
@@ -27,6 +28,9 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check crawler tests
