@@ -239,9 +239,9 @@ def _article_values(record: ArticleRecord, digest: str) -> dict[str, Any]:
     }
 
 
-def _article_by_url() -> Any:
+def _article_by_url(dialect: str) -> Any:
     table = ARTICLES
-    return select(
+    query = select(
         table.c.id,
         table.c.content_hash,
         table.c.kicker,
@@ -251,28 +251,46 @@ def _article_by_url() -> Any:
         table.c.body,
         table.c.last_changed_at,
     ).where(table.c.paper_id == bindparam("b_paper_id"), table.c.url == bindparam("b_url"))
+    # Another run changing the same article waits here until it commits, so the two
+    # versions are numbered one after the other (SQLite has one writer anyway).
+    return query.with_for_update() if dialect == "postgresql" else query
+
+
+def _insert_new_article(conn: Connection) -> Any:
+    """INSERT that does nothing (and returns no row) when the article is already stored."""
+
+    def build() -> Any:
+        stmt = _insert(conn, ARTICLES).on_conflict_do_nothing(index_elements=["paper_id", "url"])
+        return stmt.returning(ARTICLES.c.id)
+
+    return cached_statement(("insert new article", conn.dialect.name), build)
 
 
 def store_article(
     conn: Connection, record: ArticleRecord, seen_at: dt.datetime
 ) -> tuple[int, Outcome]:
     """Insert a new article, update a changed one (keeping its old text as a version),
-    or only mark an unchanged one as seen. Returns the article id and what was done."""
+    or only mark an unchanged one as seen. Returns the article id and what was done.
+
+    The insert is an ``INSERT ... ON CONFLICT DO NOTHING``: an article another run stored
+    meanwhile is compared with, never a unique violation that loses the batch.
+    """
     table = ARTICLES
     digest = content_hash(record.article)
-    existing = conn.execute(
-        cached_statement(("article by url",), _article_by_url),
-        {"b_paper_id": record.paper_id, "b_url": record.article.url},
-    ).one_or_none()
     values = _article_values(record, digest)
-
-    if existing is None:
-        stamps = {"first_seen_at": seen_at, "last_seen_at": seen_at, "last_changed_at": seen_at}
-        insert = cached_statement(("insert article",), lambda: table.insert().returning(table.c.id))
-        article_id = int(conn.execute(insert, {**values, **stamps}).scalar_one())
+    stamps = {"first_seen_at": seen_at, "last_seen_at": seen_at, "last_changed_at": seen_at}
+    inserted = conn.execute(_insert_new_article(conn), {**values, **stamps}).scalar()
+    if inserted is not None:
+        article_id = int(inserted)
         _write_parts(conn, article_id, record.article)
         return article_id, Outcome.NEW
 
+    existing = conn.execute(
+        cached_statement(
+            ("article by url", conn.dialect.name), lambda: _article_by_url(conn.dialect.name)
+        ),
+        {"b_paper_id": record.paper_id, "b_url": record.article.url},
+    ).one()
     article_id = int(existing.id)
     if existing.content_hash == digest:
         seen = cached_statement(
