@@ -67,7 +67,7 @@ def _clean_parameters(parameters: Any) -> Any:
     return parameters
 
 
-def _strip_nul(
+def _strip_nul(  # noqa: PLR0917 - SQLAlchemy's event signature
     conn: Any,
     cursor: Any,
     statement: str,

@@ -364,6 +364,44 @@ def _write_parts(
         )
 
 
+#: Longest failure reason kept: a reason is a short, stable label for people and queries.
+REASON_CHARS = 200
+
+#: Longest failed URL kept: a B-tree index (the unique key) cannot hold much more on
+#: PostgreSQL, and Scrapy never fetches a URL longer than URLLENGTH_LIMIT (2,083) anyway.
+FAILED_URL_CHARS = 2083
+
+
+def _upsert_failure(
+    conn: Connection,
+    issue_id: int,
+    failure: tuple[str, str, str, str | None],
+    at: dt.datetime,
+) -> None:
+    url, kind, reason, page_number = failure
+    stmt = _insert(conn, FAILURES).values(
+        issue_id=issue_id,
+        url=url[:FAILED_URL_CHARS],
+        kind=kind,
+        page_number=page_number,
+        reason=reason[:REASON_CHARS],
+        attempts=1,
+        first_failed_at=at,
+        last_failed_at=at,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["issue_id", "url"],
+        set_={
+            "kind": stmt.excluded.kind,
+            "page_number": stmt.excluded.page_number,
+            "reason": stmt.excluded.reason,
+            "attempts": FAILURES.c.attempts + 1,
+            "last_failed_at": stmt.excluded.last_failed_at,
+        },
+    )
+    conn.execute(stmt)
+
+
 def record_issue_outcome(
     conn: Connection,
     issue_id: int,
@@ -378,29 +416,23 @@ def record_issue_outcome(
     conn.execute(
         update(ISSUES).where(ISSUES.c.id == issue_id).values(status=status, last_crawled_at=at)
     )
-    urls = [url for url, _, _, _ in failures]
+    urls = [url[:FAILED_URL_CHARS] for url, _, _, _ in failures]
     conn.execute(
         delete(FAILURES).where(FAILURES.c.issue_id == issue_id, FAILURES.c.url.not_in(urls))
     )
-    for url, kind, reason, page_number in failures:
-        stmt = _insert(conn, FAILURES).values(
-            issue_id=issue_id,
-            url=url,
-            kind=kind,
-            page_number=page_number,
-            reason=reason[:200],
-            attempts=1,
-            first_failed_at=at,
-            last_failed_at=at,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["issue_id", "url"],
-            set_={
-                "kind": stmt.excluded.kind,
-                "page_number": stmt.excluded.page_number,
-                "reason": stmt.excluded.reason,
-                "attempts": FAILURES.c.attempts + 1,
-                "last_failed_at": stmt.excluded.last_failed_at,
-            },
-        )
-        conn.execute(stmt)
+    for failure in failures:
+        _upsert_failure(conn, issue_id, failure, at)
+
+
+def record_store_failure(
+    conn: Connection,
+    issue_id: int,
+    failure: tuple[str, str, str, str | None],
+    at: dt.datetime,
+) -> None:
+    """An item of the issue could not be stored: the issue is partial, with the failure, so
+    the next run fetches it again (even if an earlier run had completed the issue)."""
+    conn.execute(
+        update(ISSUES).where(ISSUES.c.id == issue_id).values(status="partial", last_crawled_at=at)
+    )
+    _upsert_failure(conn, issue_id, failure, at)
