@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData, event, inspect, text
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -143,9 +143,10 @@ def _rebuild_half_made(engine: Engine, tables: list[str]) -> None:
                 "away and run `epaper db upgrade` on an empty database"
             )
             raise SchemaError(msg)
-        metadata = MetaData()
-        metadata.reflect(conn, only=tables)
-        metadata.drop_all(conn)
+        # Foreign keys are off on a SQLite migration connection; PostgreSQL cascades.
+        cascade = " CASCADE" if conn.dialect.name == "postgresql" else ""
+        for name in tables:
+            conn.execute(text(f'DROP TABLE IF EXISTS "{name}"{cascade}'))
     logger.warning(
         "the database %s had a half-made, empty schema (an interrupted first upgrade): rebuilt it",
         where,

@@ -55,6 +55,9 @@ logger = logging.getLogger(__name__)
 ATTEMPTS = 4
 RETRY_PAUSE = 0.25
 
+#: Items of one batch logged one by one when they cannot be stored; the rest are counted.
+LOGGED_ITEMS = 5
+
 #: SQLSTATEs of PostgreSQL errors that a new attempt can pass: serialization failure,
 #: deadlock, lock not available.
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
@@ -192,8 +195,13 @@ class BatchWriter:
                 one_line(exc),
             )
         self._isolate(list(batch), at, result)
-        for item, reason in result.unstored:
-            self._record_unstored(item, reason, at)
+        for number, (item, reason) in enumerate(result.unstored):
+            self._record_unstored(item, reason, at, loud=number < LOGGED_ITEMS)
+        if len(result.unstored) > LOGGED_ITEMS:
+            logger.error(
+                "... and %d more items of the batch could not be stored",
+                len(result.unstored) - LOGGED_ITEMS,
+            )
         return result
 
     def _write_retrying(self, batch: Sequence[CrawlItem], at: dt.datetime) -> Counter[str]:
@@ -233,14 +241,21 @@ class BatchWriter:
                 key, failure = found
                 self._unstored.setdefault(key, {})[failure[0]] = failure
 
-    def _record_unstored(self, item: CrawlItem, reason: str, at: dt.datetime) -> None:
-        """Make the item's issue partial with the failure, in a transaction of its own."""
+    def _record_unstored(
+        self, item: CrawlItem, reason: str, at: dt.datetime, *, loud: bool = True
+    ) -> None:
+        """Make the item's issue partial with the failure, in a transaction of its own;
+        ``loud`` logs it (a full disk fails every item of a batch: a few lines say it)."""
         found = failure_of(item, reason)
         if found is None:
-            logger.error("could not store %s: %s", type(item).__name__, reason)
+            if loud:
+                logger.error("could not store %s: %s", type(item).__name__, reason)
             return
         (slug, day, edition), failure = found
-        logger.error("could not store %s %s (%s %s): %s", failure[1], failure[0], slug, day, reason)
+        if loud:
+            logger.error(
+                "could not store %s %s (%s %s): %s", failure[1], failure[0], slug, day, reason
+            )
         try:
             for attempt in range(ATTEMPTS):
                 try:
@@ -254,6 +269,8 @@ class BatchWriter:
                         raise
                     time.sleep(RETRY_PAUSE * 2**attempt)
         except Exception as exc:  # noqa: BLE001 - the outcome is still made partial
+            if not loud:
+                return
             logger.error(
                 "could not record the failure either (%s): %s %s stays as stored before, and "
                 "its outcome in this run will be partial",

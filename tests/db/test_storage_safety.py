@@ -4,20 +4,26 @@ their issues stay partial; values a backend cannot hold are cleaned or kept in f
 from __future__ import annotations
 
 import datetime as dt
+import random
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, event, inspect, select, text
 from sqlalchemy.exc import OperationalError
 
 from crawler.db import models
 from crawler.db.engine import make_engine
-from crawler.db.migrate import upgrade
+from crawler.db.migrate import alembic_config, schema_state, upgrade
 from crawler.db.queries import failed_urls, stored_article_urls, stored_issues
 from crawler.db.writer import BatchWriter, CrawlItem
+from crawler.errors import SchemaError
 from crawler.items import (
     Article,
     ArticleItem,
@@ -28,6 +34,7 @@ from crawler.items import (
     PageItem,
     PageRef,
 )
+from tests.conftest import REPO_ROOT
 from tests.db.test_writer import BASE, DAY, NOW, info, issue_batch
 
 BAD_URL = BASE + "Articel01002NU.htm"
@@ -221,3 +228,76 @@ def test_a_full_sqlite_disk_stores_nothing_as_complete_and_a_later_run_finishes(
             assert len(stored_article_urls(conn, "lzcb", DAY)) == 3
     finally:
         engine.dispose()
+
+
+def _is_current(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        state = schema_state(engine, alembic_config(url))
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    return state.is_current and {t.name for t in models.Base.metadata.sorted_tables} <= tables
+
+
+def _upgrade_killed_after(url: str, path: Path, delay: float | None) -> float:
+    """Run ``epaper db upgrade``; SIGKILL it ``delay`` seconds after its database file
+    appears (the import time before is of no interest), or let it end (None). Returns
+    the seconds from the file's appearance to the end."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "db", "upgrade", "--database", url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO_ROOT,
+    )
+    while not path.exists() and process.poll() is None:
+        time.sleep(0.002)
+    appeared = time.monotonic()
+    if delay is not None:
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+    returncode = process.wait()
+    assert returncode in (0, -signal.SIGKILL)
+    return time.monotonic() - appeared
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_of_the_first_upgrade_leaves_a_usable_sqlite_file(
+    tmp_path: Path,
+) -> None:
+    whole = _upgrade_killed_after(
+        f"sqlite:///{tmp_path / 'whole.sqlite3'}", tmp_path / "whole.sqlite3", None
+    )
+    chance = random.Random(11)
+    for attempt in range(20):
+        path = tmp_path / f"killed-{attempt}.sqlite3"
+        url = f"sqlite:///{path}"
+        _upgrade_killed_after(url, path, chance.uniform(0, whole))
+        # What `epaper db upgrade` does next, in this process (it is the same function).
+        upgrade(url)
+        assert _is_current(url), f"attempt {attempt}"
+
+
+def test_a_half_made_schema_of_an_older_version_is_rebuilt_when_empty(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'half.sqlite3'}"
+    engine = make_engine(url)
+    tables = [models.CrawlRun.__table__, models.Paper.__table__, models.Issue.__table__]
+    models.Base.metadata.create_all(engine, tables=tables)  # type: ignore[arg-type]
+    engine.dispose()
+    upgrade(url)
+    assert _is_current(url)
+
+
+def test_a_half_made_schema_with_rows_is_a_clear_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'half.sqlite3'}"
+    engine = make_engine(url)
+    models.Base.metadata.create_all(engine, tables=[models.Paper.__table__])  # type: ignore[list-item]
+    with engine.begin() as conn:
+        conn.execute(
+            models.Paper.__table__.insert().values(
+                slug="lzcb", name="鲁中晨报", family="paperindex", home_url="h", created_at=NOW
+            )
+        )
+    engine.dispose()
+    with pytest.raises(SchemaError, match=r"half-made schema .* with rows in papers"):
+        upgrade(url)
