@@ -45,7 +45,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def without_nul(value: Any) -> Any:
-    """``value`` without NUL characters when it is text (PostgreSQL refuses them in text).
+    r"""``value`` without NUL characters when it is text (PostgreSQL refuses them in text).
 
     >>> without_nul("text/html\x00; charset=utf-8"), without_nul(5)
     ('text/html; charset=utf-8', 5)
@@ -53,6 +53,20 @@ def without_nul(value: Any) -> Any:
     if type(value) is str and "\x00" in value:
         return value.replace("\x00", "")
     return value
+
+
+def without_nul_in_json(value: Any) -> Any:
+    r"""A JSON value with NUL removed from every string in it, keys too (PostgreSQL's JSONB
+    refuses ``\u0000``; the driver sends JSON past the hook below).
+
+    >>> without_nul_in_json({"a\x00": ["x\x00y", 1, None]})
+    {'a': ['xy', 1, None]}
+    """
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul_in_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nul_in_json(v) for v in value]
+    return without_nul(value)
 
 
 def _clean_parameters(parameters: Any) -> Any:
