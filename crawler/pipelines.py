@@ -10,7 +10,6 @@ falls behind, ``process_item`` returns the pending write, which makes Scrapy wai
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
@@ -24,7 +23,7 @@ from crawler.archive import capture_archived
 from crawler.config import database_url
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
-from crawler.db.writer import BatchWriter, CrawlItem, PaperInfo
+from crawler.db.writer import BatchWriter, CrawlItem, PaperInfo, StoreResult
 from crawler.items import (
     ArticleItem,
     CaptureItem,
@@ -159,28 +158,32 @@ class StoragePipeline:
         from twisted.internet import reactor
 
         assert self.writer is not None
-        d: Deferred[Counter[str]] = deferToThreadPool(
+        d: Deferred[StoreResult] = deferToThreadPool(
             reactor,
             self.pool,
-            self.writer.write,
+            self.writer.store,
             batch,
         )
 
-        def stored(counts: Counter[str]) -> None:
+        def stored(result: StoreResult) -> None:
             self.in_flight -= 1
             stats = self.crawler.stats
             if stats is not None:
-                for key, value in counts.items():
+                for key, value in result.counts.items():
                     stats.inc_value(f"epaper/{key}", value)
                 stats.inc_value("epaper/batches_stored")
+                # Everything else of the batch is stored; these items' issues stay partial
+                # with the reason (the writer logged each), and the run fails loudly.
+                if result.unstored:
+                    stats.inc_value("epaper/store_errors", len(result.unstored))
 
         def failed(failure: Any) -> None:
             self.in_flight -= 1
-            # The batch is lost for this run, its issues stay partial in the database and
-            # the next run fetches them again; the run itself must fail loudly.
+            # Not expected (the writer stores what it can and records the rest): the items'
+            # issues stay as the database had them; the run itself must fail loudly.
             logger.error("could not store a batch of %d items: %s", len(batch), failure.value)
             if self.crawler.stats is not None:
-                self.crawler.stats.inc_value("epaper/store_errors")
+                self.crawler.stats.inc_value("epaper/store_errors", len(batch))
 
         return d.addCallbacks(stored, failed)
 

@@ -72,7 +72,7 @@ def judge(
                 f"{slug}: no issue found on any of {planned} dates (has the site moved?)"
             )
     if store_errors:
-        reasons.append(f"{store_errors} batches could not be stored")
+        reasons.append(f"{store_errors} items could not be stored (their issues stay partial)")
     return reasons
 
 

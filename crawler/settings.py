@@ -61,6 +61,9 @@ EPAPER_RETRY_BACKOFF_MAX = 60.0
 EPAPER_STORE_BATCH_SIZE = 200
 #: ... and at least every this many seconds (and when the crawl closes).
 EPAPER_STORE_FLUSH_SECONDS = 2.0
+#: One writer at a time per archive (crawler/db/lock.py): a run that finds the archive's
+#: lock held waits for it when true (``--wait``), else exits at once with status 4.
+EPAPER_LOCK_WAIT = False
 
 # --- Raw archive (crawler/warc.py, crawler/archive.py, crawler/files.py) -----------------------
 
@@ -151,7 +154,11 @@ ITEM_PIPELINES = {
     "crawler.files.FileStorePipeline": 290,
     "crawler.pipelines.StoragePipeline": 300,
 }
-EXTENSIONS = {"crawler.runs.RunRecorder": 500}
+EXTENSIONS = {
+    # First: nothing opens the database before the archive's writer lock is held.
+    "crawler.locking.WriterLockExtension": 0,
+    "crawler.runs.RunRecorder": 500,
+}
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

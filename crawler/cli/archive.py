@@ -7,10 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.common import add_database_option, add_set_option, overrides_from
+from crawler.cli.common import (
+    add_database_option,
+    add_set_option,
+    add_wait_option,
+    lock_wait,
+    overrides_from,
+)
 from crawler.config import database_url, load_settings
 from crawler.db.captures import CAPTURE_COLUMNS, capture_of_row
 from crawler.db.engine import make_engine
+from crawler.db.lock import writer_lock
 from crawler.errors import EpaperError
 from crawler.params import parse_date, parse_papers
 from crawler.registry import load_registry
@@ -85,6 +92,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="first issue date (inclusive)")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="last issue date (inclusive)")
     _common(parser)
+    add_wait_option(parser)
     parser.set_defaults(func=run_reparse)
 
 
@@ -158,7 +166,8 @@ def run_reparse(args: argparse.Namespace) -> int:
     until = parse_date(args.until, "until") if args.until else None
     if since and until and since > until:
         raise EpaperError(f"since {since} is after until {until}")
-    result = reparse(settings, ReparseFilter(papers, since, until))
+    with writer_lock(database_url(settings), wait=lock_wait(args, settings)):
+        result = reparse(settings, ReparseFilter(papers, since, until))
     print(f"{result.captures} archived responses listed in captures")
     for run in result.runs:
         for slug in sorted(run.counters):
@@ -169,7 +178,7 @@ def run_reparse(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         if run.store_errors:
-            print(f"epaper: error: {run.store_errors} batches could not be stored", file=sys.stderr)
+            print(f"epaper: error: {run.store_errors} items could not be stored", file=sys.stderr)
     if not result.runs:
         print("no archived issue matches; nothing to re-parse")
     return 0 if result.ok else 1

@@ -64,3 +64,18 @@ def overrides_from(args: argparse.Namespace) -> dict[str, Any]:
             raise ArgumentError(msg)
         overrides[name.strip()] = value
     return overrides
+
+
+def add_wait_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--wait``: queue behind a run that holds the archive (``EPAPER_LOCK_WAIT``)."""
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="when another run is writing to the archive, wait for it (EPAPER_LOCK_WAIT) "
+        "instead of exiting at once with status 4",
+    )
+
+
+def lock_wait(args: argparse.Namespace, settings: Any) -> bool:
+    """Whether this command waits for the archive's writer lock."""
+    return bool(getattr(args, "wait", False)) or settings.getbool("EPAPER_LOCK_WAIT")

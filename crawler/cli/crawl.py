@@ -7,8 +7,15 @@ import logging
 import sys
 from typing import Any
 
-from crawler.cli.common import add_database_option, add_set_option, overrides_from
-from crawler.config import load_settings
+from crawler.cli.common import (
+    add_database_option,
+    add_set_option,
+    add_wait_option,
+    lock_wait,
+    overrides_from,
+)
+from crawler.config import database_url, load_settings
+from crawler.db.lock import writer_lock
 from crawler.params import CrawlParams
 from crawler.runs import RunRecorder, RunResult, summary_line
 
@@ -70,6 +77,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         )
         parser.add_argument("--profile", metavar="NAME", help="EPAPER_PROFILE (mock)")
         add_set_option(parser)
+        add_wait_option(parser)
         parser.set_defaults(func=run, mode=mode)
 
 
@@ -88,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     spargs = spider_arguments(args)
     # Validate before anything starts: a bad argument is one line, and nothing is fetched.
     CrawlParams.from_arguments({**spargs, "today": settings.get("EPAPER_TODAY") or None})
-    result = crawl(settings, spargs)
+    with writer_lock(database_url(settings), wait=lock_wait(args, settings)):
+        result = crawl(settings, spargs)
     for slug in sorted(result.counters):
         print(summary_line(slug, result.counters[slug]))
     for failure in result.failures:

@@ -14,9 +14,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from crawler.db.engine import make_engine, redact
+from crawler.db.models import Base
 from crawler.errors import SchemaError
 
 logger = logging.getLogger(__name__)
@@ -100,19 +103,109 @@ def _unknown(script: ScriptDirectory, revision: str) -> bool:
         return True
 
 
+def migration_engine(url: str) -> Engine:
+    """An engine whose transactions hold DDL too, so a migration is all or nothing.
+
+    PostgreSQL does this by itself. pysqlite runs DDL outside any transaction under
+    SQLAlchemy's default, so a kill during the first ``db upgrade`` left half a schema
+    for ever: here the driver's own transaction handling is turned off and SQLAlchemy
+    emits BEGIN itself (SQLAlchemy's documented pysqlite recipe). Foreign keys are off
+    on these connections: a table SQLite's batch mode copies is dropped, and with them
+    on, that drop would cascade to the rows pointing at it.
+    """
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_autocommit_driver)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_autocommit_driver(
+    dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
+) -> None:
+    dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def _half_made(engine: Engine) -> list[str]:
+    """Tables of a schema whose creation never finished (no ``alembic_version``)."""
+    names = set(inspect(engine).get_table_names())
+    if "alembic_version" in names:
+        return []
+    return sorted(names)
+
+
+def _rebuild_half_made(engine: Engine, tables: list[str]) -> None:
+    """Drop a half-made schema that holds no row, or refuse with a clear message.
+
+    Older versions created the SQLite schema outside a transaction: a kill left some
+    tables and no version, and every later command failed with ``already exists``.
+    """
+    ours = {table.name for table in Base.metadata.sorted_tables}
+    where = redact(str(engine.url))
+    foreign = [name for name in tables if name not in ours]
+    if foreign:
+        msg = (
+            f"the database {where} holds tables that are not epaper-archive's "
+            f"({', '.join(foreign[:5])}) and no schema version: use an empty database"
+        )
+        raise SchemaError(msg)
+    with engine.begin() as conn:
+        filled = [
+            name
+            for name in tables
+            # The names come from the database's own catalogue and are all ours (above).
+            if conn.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first()  # noqa: S608
+        ]
+        if filled:
+            msg = (
+                f"the database {where} has a half-made schema (tables {', '.join(tables[:5])}"
+                f"{', ...' if len(tables) > 5 else ''} but no schema version) with rows in "
+                f"{', '.join(filled[:5])}: it was not made by `epaper db upgrade`; move it "
+                "away and run `epaper db upgrade` on an empty database"
+            )
+            raise SchemaError(msg)
+        # Foreign keys are off on a SQLite migration connection; PostgreSQL cascades.
+        cascade = " CASCADE" if conn.dialect.name == "postgresql" else ""
+        for name in tables:
+            conn.execute(text(f'DROP TABLE IF EXISTS "{name}"{cascade}'))
+    logger.warning(
+        "the database %s had a half-made, empty schema (an interrupted first upgrade): rebuilt it",
+        where,
+    )
+
+
 def upgrade(url: str, revision: str = "head") -> SchemaState:
     """Upgrade the database at ``url`` to ``revision``; returns the state before."""
     config = alembic_config(url)
-    engine = make_engine(url)
+    engine = migration_engine(url)
     try:
         before = schema_state(engine, config)
+        if before.current is None:
+            tables = _half_made(engine)
+            if tables:
+                _rebuild_half_made(engine, tables)
         if before.current != before.head or revision != "head":
             with engine.begin() as conn:
                 config.attributes["connection"] = conn
                 command.upgrade(config, revision)
+                if conn.dialect.name == "sqlite":
+                    _check_foreign_keys(conn)
         return before
     finally:
         engine.dispose()
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    """Refuse (and roll back) a migration that left a row pointing at nothing."""
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+    if broken is not None:
+        msg = f"the migration left rows of {broken[0]} pointing at missing rows; rolled back"
+        raise SchemaError(msg)
 
 
 def ensure_schema(url: str) -> SchemaState:

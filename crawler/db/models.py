@@ -95,13 +95,13 @@ class Capture(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     fetched_at: Mapped[dt.datetime] = mapped_column()
     http_status: Mapped[int] = mapped_column(Integer)
-    content_type: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(Text)
     payload_digest: Mapped[str] = mapped_column(String(100))  # "sha1:BASE32", as in WARC
     record_type: Mapped[str] = mapped_column(String(16))  # "response" or "revisit"
-    warc_file: Mapped[str] = mapped_column(String(500))  # relative to EPAPER_WARC_DIR
+    warc_file: Mapped[str] = mapped_column(Text)  # relative to EPAPER_WARC_DIR
     warc_offset: Mapped[int] = mapped_column(BigInteger)
     warc_length: Mapped[int] = mapped_column(BigInteger)  # of the compressed record
     warc_record_id: Mapped[str | None] = mapped_column(String(100))  # WARC-Record-ID
@@ -138,8 +138,8 @@ class Issue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
     date: Mapped[dt.date] = mapped_column(Date)
-    edition: Mapped[str] = mapped_column(String(32), default="")
-    url: Mapped[str] = mapped_column(String(500))
+    edition: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="partial")
     expected_page_count: Mapped[int | None] = mapped_column(Integer)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
@@ -159,14 +159,14 @@ class Page(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
     order: Mapped[int] = mapped_column("order", Integer)
-    number: Mapped[str] = mapped_column(String(16))
-    name: Mapped[str | None] = mapped_column(String(100))
-    url: Mapped[str] = mapped_column(String(500))
-    pdf_url: Mapped[str | None] = mapped_column(String(500))
-    image_url: Mapped[str | None] = mapped_column(String(500))
+    number: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    pdf_url: Mapped[str | None] = mapped_column(Text)
+    image_url: Mapped[str | None] = mapped_column(Text)
     expected_article_count: Mapped[int | None] = mapped_column(Integer)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
-    pdf_path: Mapped[str | None] = mapped_column(String(500))  # in the file store, if kept
+    pdf_path: Mapped[str | None] = mapped_column(Text)  # in the file store, if kept
     pdf_capture_id: Mapped[int | None] = mapped_column(
         ForeignKey("captures.id", ondelete="SET NULL")
     )  # the archived PDF, when PDFs are downloaded
@@ -184,7 +184,6 @@ class Article(Base):
         Index("ix_articles_paper_id_date", "paper_id", "date"),
         Index("ix_articles_page_id", "page_id"),
         Index("ix_articles_issue_id", "issue_id"),
-        Index("ix_articles_title", "title"),
         Index("ix_articles_content_hash", "content_hash"),
     )
 
@@ -194,14 +193,14 @@ class Article(Base):
     page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="SET NULL"))
     date: Mapped[dt.date] = mapped_column(Date)
     order: Mapped[int | None] = mapped_column("order", Integer)
-    source_id: Mapped[str | None] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(String(500))
+    source_id: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
     kicker: Mapped[str | None] = mapped_column(Text)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(Text)
     subtitle: Mapped[str | None] = mapped_column(Text)
-    byline: Mapped[str | None] = mapped_column(String(500))
-    dateline: Mapped[str | None] = mapped_column(String(100))
-    dateline_place: Mapped[str | None] = mapped_column(String(50))
+    byline: Mapped[str | None] = mapped_column(Text)
+    dateline: Mapped[str | None] = mapped_column(Text)
+    dateline_place: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text, default="")
     char_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -238,8 +237,8 @@ class ArticleAuthor(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
 
     article: Mapped[Article] = relationship(back_populates="authors")
 
@@ -253,10 +252,10 @@ class ArticleImage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    url: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(Text)
     caption: Mapped[str | None] = mapped_column(Text)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
-    file_path: Mapped[str | None] = mapped_column(String(500))  # in the file store, if kept
+    file_path: Mapped[str | None] = mapped_column(Text)  # in the file store, if kept
 
     article: Mapped[Article] = relationship(back_populates="images")
 
@@ -271,9 +270,9 @@ class ArticleVersion(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)  # 1 = the first text stored
     kicker: Mapped[str | None] = mapped_column(Text)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(Text)
     subtitle: Mapped[str | None] = mapped_column(Text)
-    byline: Mapped[str | None] = mapped_column(String(500))
+    byline: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     seen_from: Mapped[dt.datetime] = mapped_column()  # when this text was first stored
@@ -290,10 +289,10 @@ class FetchFailure(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issues.id", ondelete="CASCADE"))
-    url: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # issue, page or article
-    page_number: Mapped[str | None] = mapped_column(String(16))  # the page listing an article
-    reason: Mapped[str] = mapped_column(String(200))
+    page_number: Mapped[str | None] = mapped_column(Text)  # the page listing an article
+    reason: Mapped[str] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     first_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_failed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -311,3 +310,21 @@ class CrawlRun(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column()
     finish_reason: Mapped[str | None] = mapped_column(String(64))
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class WriterLock(Base):
+    """Who holds the archive's writer lock (PostgreSQL; SQLite's lock file says it itself).
+
+    The lock is a PostgreSQL advisory lock (``crawler.db.lock``); this row only names its
+    holder for the message a second run prints. ``backend_pid`` tells a stale row (of an
+    earlier holder) from the current one.
+    """
+
+    __tablename__ = "writer_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    backend_pid: Mapped[int] = mapped_column(Integer)  # pg_backend_pid() of the lock session
+    pid: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(Text)
+    command: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[dt.datetime] = mapped_column()

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy import Engine, Table, update
 
+from crawler.db.engine import without_nul_in_json
 from crawler.db.models import CrawlRun, utcnow
 
 RUNS = cast(Table, CrawlRun.__table__)
@@ -18,7 +19,12 @@ def start_run(engine: Engine, mode: str, arguments: dict[str, Any]) -> int:
         return int(
             conn.execute(
                 RUNS.insert()
-                .values(mode=mode, arguments=arguments, started_at=utcnow(), stats={})
+                .values(
+                    mode=mode,
+                    arguments=without_nul_in_json(arguments),
+                    started_at=utcnow(),
+                    stats={},
+                )
                 .returning(RUNS.c.id)
             ).scalar_one()
         )
@@ -36,5 +42,9 @@ def finish_run(
         conn.execute(
             update(RUNS)
             .where(RUNS.c.id == run_id)
-            .values(finished_at=finished_at or utcnow(), finish_reason=reason[:64], stats=stats)
+            .values(
+                finished_at=finished_at or utcnow(),
+                finish_reason=reason[:64],
+                stats=without_nul_in_json(stats),
+            )
         )

@@ -239,9 +239,9 @@ def _article_values(record: ArticleRecord, digest: str) -> dict[str, Any]:
     }
 
 
-def _article_by_url() -> Any:
+def _article_by_url(dialect: str) -> Any:
     table = ARTICLES
-    return select(
+    query = select(
         table.c.id,
         table.c.content_hash,
         table.c.kicker,
@@ -251,28 +251,46 @@ def _article_by_url() -> Any:
         table.c.body,
         table.c.last_changed_at,
     ).where(table.c.paper_id == bindparam("b_paper_id"), table.c.url == bindparam("b_url"))
+    # Another run changing the same article waits here until it commits, so the two
+    # versions are numbered one after the other (SQLite has one writer anyway).
+    return query.with_for_update() if dialect == "postgresql" else query
+
+
+def _insert_new_article(conn: Connection) -> Any:
+    """INSERT that does nothing (and returns no row) when the article is already stored."""
+
+    def build() -> Any:
+        stmt = _insert(conn, ARTICLES).on_conflict_do_nothing(index_elements=["paper_id", "url"])
+        return stmt.returning(ARTICLES.c.id)
+
+    return cached_statement(("insert new article", conn.dialect.name), build)
 
 
 def store_article(
     conn: Connection, record: ArticleRecord, seen_at: dt.datetime
 ) -> tuple[int, Outcome]:
     """Insert a new article, update a changed one (keeping its old text as a version),
-    or only mark an unchanged one as seen. Returns the article id and what was done."""
+    or only mark an unchanged one as seen. Returns the article id and what was done.
+
+    The insert is an ``INSERT ... ON CONFLICT DO NOTHING``: an article another run stored
+    meanwhile is compared with, never a unique violation that loses the batch.
+    """
     table = ARTICLES
     digest = content_hash(record.article)
-    existing = conn.execute(
-        cached_statement(("article by url",), _article_by_url),
-        {"b_paper_id": record.paper_id, "b_url": record.article.url},
-    ).one_or_none()
     values = _article_values(record, digest)
-
-    if existing is None:
-        stamps = {"first_seen_at": seen_at, "last_seen_at": seen_at, "last_changed_at": seen_at}
-        insert = cached_statement(("insert article",), lambda: table.insert().returning(table.c.id))
-        article_id = int(conn.execute(insert, {**values, **stamps}).scalar_one())
+    stamps = {"first_seen_at": seen_at, "last_seen_at": seen_at, "last_changed_at": seen_at}
+    inserted = conn.execute(_insert_new_article(conn), {**values, **stamps}).scalar()
+    if inserted is not None:
+        article_id = int(inserted)
         _write_parts(conn, article_id, record.article)
         return article_id, Outcome.NEW
 
+    existing = conn.execute(
+        cached_statement(
+            ("article by url", conn.dialect.name), lambda: _article_by_url(conn.dialect.name)
+        ),
+        {"b_paper_id": record.paper_id, "b_url": record.article.url},
+    ).one()
     article_id = int(existing.id)
     if existing.content_hash == digest:
         seen = cached_statement(
@@ -346,6 +364,44 @@ def _write_parts(
         )
 
 
+#: Longest failure reason kept: a reason is a short, stable label for people and queries.
+REASON_CHARS = 200
+
+#: Longest failed URL kept: a B-tree index (the unique key) cannot hold much more on
+#: PostgreSQL, and Scrapy never fetches a URL longer than URLLENGTH_LIMIT (2,083) anyway.
+FAILED_URL_CHARS = 2083
+
+
+def _upsert_failure(
+    conn: Connection,
+    issue_id: int,
+    failure: tuple[str, str, str, str | None],
+    at: dt.datetime,
+) -> None:
+    url, kind, reason, page_number = failure
+    stmt = _insert(conn, FAILURES).values(
+        issue_id=issue_id,
+        url=url[:FAILED_URL_CHARS],
+        kind=kind,
+        page_number=page_number,
+        reason=reason[:REASON_CHARS],
+        attempts=1,
+        first_failed_at=at,
+        last_failed_at=at,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["issue_id", "url"],
+        set_={
+            "kind": stmt.excluded.kind,
+            "page_number": stmt.excluded.page_number,
+            "reason": stmt.excluded.reason,
+            "attempts": FAILURES.c.attempts + 1,
+            "last_failed_at": stmt.excluded.last_failed_at,
+        },
+    )
+    conn.execute(stmt)
+
+
 def record_issue_outcome(
     conn: Connection,
     issue_id: int,
@@ -360,29 +416,23 @@ def record_issue_outcome(
     conn.execute(
         update(ISSUES).where(ISSUES.c.id == issue_id).values(status=status, last_crawled_at=at)
     )
-    urls = [url for url, _, _, _ in failures]
+    urls = [url[:FAILED_URL_CHARS] for url, _, _, _ in failures]
     conn.execute(
         delete(FAILURES).where(FAILURES.c.issue_id == issue_id, FAILURES.c.url.not_in(urls))
     )
-    for url, kind, reason, page_number in failures:
-        stmt = _insert(conn, FAILURES).values(
-            issue_id=issue_id,
-            url=url,
-            kind=kind,
-            page_number=page_number,
-            reason=reason[:200],
-            attempts=1,
-            first_failed_at=at,
-            last_failed_at=at,
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["issue_id", "url"],
-            set_={
-                "kind": stmt.excluded.kind,
-                "page_number": stmt.excluded.page_number,
-                "reason": stmt.excluded.reason,
-                "attempts": FAILURES.c.attempts + 1,
-                "last_failed_at": stmt.excluded.last_failed_at,
-            },
-        )
-        conn.execute(stmt)
+    for failure in failures:
+        _upsert_failure(conn, issue_id, failure, at)
+
+
+def record_store_failure(
+    conn: Connection,
+    issue_id: int,
+    failure: tuple[str, str, str, str | None],
+    at: dt.datetime,
+) -> None:
+    """An item of the issue could not be stored: the issue is partial, with the failure, so
+    the next run fetches it again (even if an earlier run had completed the issue)."""
+    conn.execute(
+        update(ISSUES).where(ISSUES.c.id == issue_id).values(status="partial", last_crawled_at=at)
+    )
+    _upsert_failure(conn, issue_id, failure, at)

@@ -1,15 +1,25 @@
-"""Writes a batch of crawl items in one transaction, resolving natural keys to row ids."""
+"""Writes a batch of crawl items in one transaction, resolving natural keys to row ids.
+
+:meth:`BatchWriter.store` never drops a batch: a transient error (deadlock, serialization
+failure, a locked SQLite file) is retried, and a batch that still fails is split until
+the items that cannot be stored are alone. Everything else is stored; each item that
+cannot be is recorded as a failure of its issue (reason ``store: ...``), and that issue's
+outcome, in this batch or a later one, is ``partial``, so the next run fetches it again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy.exc import DBAPIError
 
 from crawler.db.captures import attach_file, capture_id_at, set_capture, store_capture
 from crawler.db.models import utcnow
@@ -19,6 +29,7 @@ from crawler.db.store import (
     PAGES,
     ArticleRecord,
     record_issue_outcome,
+    record_store_failure,
     store_article,
     upsert_issue,
     upsert_page,
@@ -28,6 +39,7 @@ from crawler.items import (
     ArticleItem,
     CaptureItem,
     CaptureRef,
+    FetchFailure,
     FileItem,
     IssueItem,
     IssueOutcome,
@@ -35,6 +47,91 @@ from crawler.items import (
 )
 
 CrawlItem = IssueItem | PageItem | ArticleItem | IssueOutcome | CaptureItem | FileItem
+
+logger = logging.getLogger(__name__)
+
+#: Attempts at a batch that meets a transient error, and the first pause between them
+#: (doubled each time): another writer's transaction is usually over within a second.
+ATTEMPTS = 4
+RETRY_PAUSE = 0.25
+
+#: Items of one batch logged one by one when they cannot be stored; the rest are counted.
+LOGGED_ITEMS = 5
+
+#: SQLSTATEs of PostgreSQL errors that a new attempt can pass: serialization failure,
+#: deadlock, lock not available.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether trying the same transaction again may succeed.
+
+    >>> import sqlite3
+    >>> is_transient(sqlite3.OperationalError("database is locked"))
+    True
+    >>> is_transient(sqlite3.OperationalError("database or disk is full"))
+    False
+    """
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if getattr(orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def one_line(exc: BaseException) -> str:
+    """The first line of the driver's message, without SQLAlchemy's SQL and links.
+
+    >>> one_line(ValueError("bad value\\n[SQL: INSERT ...]"))
+    'ValueError: bad value'
+    """
+    orig = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    lines = str(orig).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    return f"{type(orig).__name__}: {first}" if first else type(orig).__name__
+
+
+class UnstorableItemError(Exception):
+    """An item that must not be stored as it is (its capture row was lost)."""
+
+
+@dataclass
+class StoreResult:
+    """What :meth:`BatchWriter.store` did: counters of what was stored, and the items that
+    could not be stored with why (each recorded as a failure of its issue)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    unstored: list[tuple[CrawlItem, str]] = field(default_factory=list)
+
+
+IssueKey = tuple[str, dt.date, str]  # (paper slug, date, edition)
+Failure = tuple[str, str, str, str | None]  # (url, kind, reason, page_number)
+
+
+def failure_of(item: CrawlItem, reason: str) -> tuple[IssueKey, Failure] | None:
+    """The issue an item belongs to and the failure that says it was not stored; None for
+    a capture (which belongs to no issue).
+
+    >>> import datetime as dt
+    >>> from crawler.items import Article
+    >>> article = Article(url="http://x/a", title="t")
+    >>> failure_of(ArticleItem("lzcb", dt.date(2021, 10, 20), article, "01"), "store: boom")
+    (('lzcb', datetime.date(2021, 10, 20), ''), ('http://x/a', 'article', 'store: boom', '01'))
+    """
+    if isinstance(item, ArticleItem):
+        failure: Failure = (item.article.url, "article", reason, item.page_number)
+    elif isinstance(item, PageItem):
+        failure = (item.page.url, "page", reason, item.page.number)
+    elif isinstance(item, IssueItem):
+        failure = (item.url, "issue", reason, None)
+    elif isinstance(item, FileItem):
+        failure = (item.url, item.kind, reason, None)
+    elif isinstance(item, IssueOutcome):
+        failure = (item.url or "", "issue", reason, None)
+    else:
+        return None
+    return (item.paper, item.date, item.edition), failure
+
 
 #: Page and capture ids kept in memory between batches (the newest; the others are looked up).
 CACHED_IDS = 10_000
@@ -78,6 +175,109 @@ class BatchWriter:
         self._issues: dict[tuple[int, dt.date, str], int] = {}
         self._pages: dict[tuple[int, str], int] = {}
         self._captures: dict[tuple[str, int], int] = {}
+        # What this run could not store, kept for the whole run: an issue listed here ends
+        # partial with these failures whatever its outcome says, and an item pointing at a
+        # lost capture row is refused.
+        self._unstored: dict[IssueKey, dict[str, Failure]] = {}
+        self._lost_captures: set[tuple[str, int]] = set()
+
+    def store(self, batch: Sequence[CrawlItem], now: dt.datetime | None = None) -> StoreResult:
+        """Store ``batch``, losing nothing that can be stored (see the module docstring)."""
+        at = now or utcnow()
+        result = StoreResult()
+        try:
+            result.counts.update(self._write_retrying(batch, at))
+            return result
+        except Exception as exc:  # noqa: BLE001 - any failure: find the items it comes from
+            logger.warning(
+                "a batch of %d items could not be stored (%s); storing it in parts",
+                len(batch),
+                one_line(exc),
+            )
+        self._isolate(list(batch), at, result)
+        for number, (item, reason) in enumerate(result.unstored):
+            self._record_unstored(item, reason, at, loud=number < LOGGED_ITEMS)
+        if len(result.unstored) > LOGGED_ITEMS:
+            logger.error(
+                "... and %d more items of the batch could not be stored",
+                len(result.unstored) - LOGGED_ITEMS,
+            )
+        return result
+
+    def _write_retrying(self, batch: Sequence[CrawlItem], at: dt.datetime) -> Counter[str]:
+        for attempt in range(ATTEMPTS):
+            try:
+                return self.write(batch, at)
+            except Exception as exc:
+                if attempt == ATTEMPTS - 1 or not is_transient(exc):
+                    raise
+                logger.info("retrying a batch after %s", one_line(exc))
+                time.sleep(RETRY_PAUSE * 2**attempt)
+        raise AssertionError  # pragma: no cover - the loop returns or raises
+
+    def _isolate(self, items: list[CrawlItem], at: dt.datetime, result: StoreResult) -> None:
+        """Store ``items`` in halves until each failing item is alone.
+
+        Halves go in order, so an item is resolved (stored, or marked unstored) before any
+        later item of the batch, such as its issue's outcome, is written.
+        """
+        if len(items) > 1:
+            middle = len(items) // 2
+            for part in (items[:middle], items[middle:]):
+                try:
+                    result.counts.update(self._write_retrying(part, at))
+                except Exception:  # noqa: BLE001 - split further
+                    self._isolate(part, at, result)
+            return
+        try:
+            result.counts.update(self._write_retrying(items, at))
+        except Exception as exc:  # noqa: BLE001 - this item cannot be stored
+            item, reason = items[0], f"store: {one_line(exc)}"
+            result.unstored.append((item, reason))
+            if isinstance(item, CaptureItem):
+                self._lost_captures.add((item.capture.warc_file, item.capture.warc_offset))
+            found = failure_of(item, reason)
+            if found is not None:
+                key, failure = found
+                self._unstored.setdefault(key, {})[failure[0]] = failure
+
+    def _record_unstored(
+        self, item: CrawlItem, reason: str, at: dt.datetime, *, loud: bool = True
+    ) -> None:
+        """Make the item's issue partial with the failure, in a transaction of its own;
+        ``loud`` logs it (a full disk fails every item of a batch: a few lines say it)."""
+        found = failure_of(item, reason)
+        if found is None:
+            if loud:
+                logger.error("could not store %s: %s", type(item).__name__, reason)
+            return
+        (slug, day, edition), failure = found
+        if loud:
+            logger.error(
+                "could not store %s %s (%s %s): %s", failure[1], failure[0], slug, day, reason
+            )
+        try:
+            for attempt in range(ATTEMPTS):
+                try:
+                    with self.engine.begin() as conn:
+                        issue_id = self._issue_id(conn, slug, day, edition, at=at, url=failure[0])
+                        record_store_failure(conn, issue_id, failure, at)
+                    return
+                except Exception as exc:
+                    self._issues.clear()  # the issue row may have been rolled back
+                    if attempt == ATTEMPTS - 1 or not is_transient(exc):
+                        raise
+                    time.sleep(RETRY_PAUSE * 2**attempt)
+        except Exception as exc:  # noqa: BLE001 - the outcome is still made partial
+            if not loud:
+                return
+            logger.error(
+                "could not record the failure either (%s): %s %s stays as stored before, and "
+                "its outcome in this run will be partial",
+                one_line(exc),
+                slug,
+                day,
+            )
 
     def write(self, batch: Sequence[CrawlItem], now: dt.datetime | None = None) -> Counter[str]:
         """Store ``batch`` atomically; returns counters such as ``lzcb/articles_new``."""
@@ -147,10 +347,24 @@ class BatchWriter:
             issue_id = self._issue_id(
                 conn, item.paper, item.date, item.edition, at=at, url=item.url
             )
+            item = self._with_store_failures(item)
             failures = [(f.url, f.kind, f.reason, f.page_number) for f in item.failures]
             record_issue_outcome(conn, issue_id, item.status, failures, at)
             mark_duplicates(conn, issue_id)
             counts[f"{item.paper}/issues_{item.status}"] += 1
+
+    def _with_store_failures(self, outcome: IssueOutcome) -> IssueOutcome:
+        """The outcome, partial and with the failures, when an item of its issue was lost."""
+        lost = self._unstored.get((outcome.paper, outcome.date, outcome.edition))
+        if not lost:
+            return outcome
+        known = {f.url for f in outcome.failures}
+        added = tuple(
+            FetchFailure(url, reason, kind, page_number)
+            for url, kind, reason, page_number in lost.values()
+            if url not in known
+        )
+        return replace(outcome, status="partial", failures=outcome.failures + added)
 
     def _capture_id(self, conn: Connection, ref: CaptureRef, *, insert: bool = False) -> int | None:
         """The ``captures`` id of ``ref``: inserted when ``insert`` (the archive announced it),
@@ -165,6 +379,9 @@ class BatchWriter:
                     refers_to = self._captures.get(original) or capture_id_at(conn, *original)
                 capture_id = store_capture(conn, ref, refers_to)
             else:
+                if key in self._lost_captures:
+                    msg = f"its capture ({ref.warc_file} at {ref.warc_offset}) was not stored"
+                    raise UnstorableItemError(msg)
                 capture_id = capture_id_at(conn, *key)
                 if capture_id is None:
                     return None

@@ -10,7 +10,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
 from crawler.config import database_url
-from crawler.db.engine import make_engine
+from crawler.db.migrate import migration_engine
 from crawler.db.models import Base, UTCDateTime
 
 config = context.config
@@ -59,7 +59,7 @@ def run_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(_url())
+    engine = migration_engine(_url())
     try:
         with engine.begin() as conn:
             _configure(conn)
