@@ -58,6 +58,19 @@ def parse_html(text: str, base_url: str | None = None) -> Selector:
     return Selector(root=root, type="html", base_url=base_url)
 
 
+_LINKS = etree.XPath("count(//a | //area)")
+
+
+def link_count(node: Selector) -> int:
+    """How many ``<a>`` and ``<area>`` elements a page holds: counted in microseconds, where
+    extracting a page of 100,000 links takes seconds.
+
+    >>> link_count(parse_html("<a href=a.htm>甲</a><map><area href=b.htm></map><a>乙</a>"))
+    3
+    """
+    return int(_LINKS(node.root))
+
+
 def is_glyph_font(element: Any) -> bool:
     """Whether an element is ``<font face=Webdings|Wingdings>``, whose digits draw arrows.
 

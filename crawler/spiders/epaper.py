@@ -38,7 +38,7 @@ from crawler.encoding import (
 )
 from crawler.errors import EpaperError
 from crawler.extract import get_extractor
-from crawler.extract.dom import parse_html
+from crawler.extract.dom import link_count, parse_html
 from crawler.extract.founder import calendar_url, parse_calendar
 from crawler.extract.founder_common import date_in_url
 from crawler.extract.paperindex import issue_date_from_url
@@ -355,7 +355,13 @@ class EpaperSpider(scrapy.Spider):
         paper = self.plans[slug].paper
         family = paper.era_for(day).family
         try:
-            index = get_extractor(family).extract_issue(self._selector(response, paper), url)
+            selector = self._selector(response, paper)
+            links = link_count(selector)
+            if links > self.max_links:
+                reason = self._too_many(links, "links")
+                yield from self._fail(response.request, reason, "issue")  # type: ignore[arg-type]
+                return
+            index = get_extractor(family).extract_issue(selector, url)
         except (ValueError, EpaperError) as exc:
             yield from self._fail(response.request, unreadable_reason(exc), "issue")  # type: ignore[arg-type]
             return
@@ -432,9 +438,12 @@ class EpaperSpider(scrapy.Spider):
         slug, day = key
         family = paper.era_for(day).family
         try:
-            content = get_extractor(family).extract_page(
-                self._selector(response, paper), canonical_url(response.url)
-            )
+            selector = self._selector(response, paper)
+            links = link_count(selector)
+            if links > self.max_links:
+                yield from self._fail_url(tracked, self._too_many(links, "links"), "page")
+                return
+            content = get_extractor(family).extract_page(selector, canonical_url(response.url))
         except (ValueError, EpaperError) as exc:
             yield from self._fail_url(tracked, unreadable_reason(exc), "page")
             return
