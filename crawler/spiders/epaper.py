@@ -773,7 +773,16 @@ class EpaperSpider(scrapy.Spider):
     ) -> Request:
         if meta[META_PAPER] in self.robots_ignored:
             meta["dont_obey_robotstxt"] = True
-        return Request(url, callback=callback, errback=errback or self.request_failed, meta=meta)
+        # The tracker already asks for each canonical URL once. Scrapy's duplicate filter
+        # would drop without an errback a redirect to a URL asked for before, leaving the
+        # redirected URL waiting until the run ends.
+        return Request(
+            url,
+            callback=callback,
+            errback=errback or self.request_failed,
+            meta=meta,
+            dont_filter=True,
+        )
 
     @staticmethod
     def _complete_body(response: Response) -> bool:
