@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +32,19 @@ _BOMS = (
 
 @dataclass(frozen=True, slots=True)
 class DecodedHtml:
-    """Decoded page text, the codec used, and whether undecodable bytes were replaced."""
+    """Decoded page text, the codec used, and whether undecodable bytes were replaced.
+
+    When ``lossy``, ``tried`` are the codecs that failed, in the order they were tried.
+    """
 
     text: str
     encoding: str
     lossy: bool = False
+    tried: tuple[str, ...] = ()
+
+
+class UndecodableError(ValueError):
+    """No charset decodes the page without replacement characters."""
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -76,46 +85,79 @@ def charset_from_content_type(content_type: str | bytes | None) -> str | None:
 def decode_body(body: bytes, header_charset: str | None = None) -> DecodedHtml:
     """Decode page bytes, trying in turn: HTTP header, BOM, UTF-8, ``<meta charset>``, GB18030.
 
-    The first codec that decodes the whole body strictly wins. Only when none does is the
-    body decoded with replacement characters, and ``lossy`` says so. Never raises.
+    The first codec that decodes the whole body strictly wins; the usual page, whose header
+    is right, is decoded once. Only when none does is the body decoded with replacement
+    characters, and ``lossy`` says so. Never raises.
 
     >>> page = '<meta charset="gb2312"><p>淄博</p>'
     >>> decode_body(page.encode("utf-8"), "utf-8").text == page   # header beats the meta tag
     True
     >>> decode_body(page.encode("gbk"), None).encoding           # meta tag, read as GB18030
     'gb18030'
+    >>> decode_body(page.encode("gbk"), "utf-8").encoding        # a header that lies loses
+    'gb18030'
     >>> decode_body(page.encode("gbk"), "ISO-8859-1").encoding    # a default latin-1 label loses
     'gb18030'
-    >>> decode_body("淄博".encode("utf-8") + b"\\x81", "utf-8").lossy
-    True
+    >>> bad = decode_body("淄博".encode("utf-8") + b"\\x81", "utf-8")
+    >>> bad.lossy, bad.tried
+    (True, ('utf-8', 'gb18030'))
     """
     header = normalize_charset(header_charset)
-    candidates: list[str] = []
-    if header and header not in _WEAK_LABELS:
-        candidates.append(header)
-    for bom, name in _BOMS:
-        if body.startswith(bom):
-            candidates.append(name)
-    # Valid UTF-8 beats the meta tag: pages that declare gb2312 but are UTF-8 are common,
-    # while GBK text of any length is almost never valid UTF-8 by chance.
-    candidates.append("utf-8")
-    meta = _META_CHARSET.search(body[:4096])
-    meta_codec = normalize_charset(meta.group(1).decode("ascii", "replace")) if meta else None
-    if meta_codec:
-        candidates.append(meta_codec)
-    candidates.append("gb18030")
-    if header:
-        candidates.append(header)
-    for name in dict.fromkeys(candidates):
+    tried: list[str] = []
+    for name in _candidates(body, header):
+        if name in tried:
+            continue
         try:
             text = body.decode(name)
         except (UnicodeDecodeError, LookupError):
+            tried.append(name)
             continue
         return DecodedHtml(text.removeprefix("\ufeff"), name)
-    fallback = candidates[0]
+    fallback = tried[0]
     return DecodedHtml(
-        body.decode(fallback, errors="replace").removeprefix("\ufeff"), fallback, True
+        body.decode(fallback, errors="replace").removeprefix("\ufeff"),
+        fallback,
+        lossy=True,
+        tried=tuple(tried),
     )
+
+
+def _candidates(body: bytes, header: str | None) -> Iterator[str]:
+    """The codecs :func:`decode_body` tries, in order (the meta tag is read only if needed)."""
+    if header and header not in _WEAK_LABELS:
+        yield header
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            yield name
+    # Valid UTF-8 beats the meta tag: pages that declare gb2312 but are UTF-8 are common,
+    # while GBK text of any length is almost never valid UTF-8 by chance.
+    yield "utf-8"
+    meta = _META_CHARSET.search(body[:4096])
+    meta_codec = normalize_charset(meta.group(1).decode("ascii", "replace")) if meta else None
+    if meta_codec:
+        yield meta_codec
+    yield "gb18030"
+    if header:
+        yield header
+
+
+def strict_decode(body: bytes, header_charset: str | None = None) -> DecodedHtml:
+    """:func:`decode_body`, raising :class:`UndecodableError` instead of replacing bytes.
+
+    What the crawl reads pages with: a page no charset decodes is a failure of its URL,
+    never text with replacement characters stored as good.
+
+    >>> strict_decode("副题".encode("gbk"), "utf-8").text
+    '副题'
+    >>> strict_decode(b"<p>\\xff\\xff</p>", "utf-8")
+    Traceback (most recent call last):
+    ...
+    crawler.encoding.UndecodableError: no charset decodes it (tried utf-8, gb18030)
+    """
+    decoded = decode_body(body, header_charset)
+    if decoded.lossy:
+        raise UndecodableError(f"no charset decodes it (tried {', '.join(decoded.tried)})")
+    return decoded
 
 
 def decode_html(body: bytes, header_charset: str | None = None) -> str:

@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from parsel import Selector
-from scrapy.http import HtmlResponse, TextResponse
+from scrapy.http import HtmlResponse
 
 from crawler.errors import ConfigurationError, EpaperError
 from crawler.extract import get_extractor
 from crawler.items import Article, ArticleRef, IssueIndex, PageRef, to_jsonable
-from crawler.spiders.epaper import merge_parts, url_date
+from crawler.spiders.epaper import EpaperSpider, merge_parts, url_date
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -282,13 +282,9 @@ class MockFetcher:
         response = HtmlResponse(
             url=url, status=answer.status, headers=dict(answer.headers), body=answer.body
         )
-        assert isinstance(response, TextResponse)
-        # Decoded as the spider decodes (EpaperSpider._selector): Scrapy's reading of the
-        # Content-Type charset, or the registry's forced encoding. A plain parsel Selector
-        # of that text selects the same nodes as Scrapy's subclass, with less overhead.
-        if self.paper.encoding:
-            response = response.replace(encoding=self.paper.encoding)
-        return Selector(text=response.text, type="html", base_url=response.url)
+        # Decoded and parsed as the spider does it (EpaperSpider._selector): one decoder
+        # everywhere, strict, so the evaluation reads the text the crawl stores.
+        return EpaperSpider._selector(response, self.paper)
 
 
 class FetchError(EpaperError):

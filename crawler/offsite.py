@@ -1,7 +1,10 @@
-"""Refusing redirects to another host, loudly: the request fails with a reason the spider records.
+"""Refusing redirects off the site, loudly: the request fails with a reason the spider records.
 
-Scrapy would follow the redirect and then drop the new request silently at scheduling;
-an archive wants the refusal in its log and in ``fetch_failures`` instead.
+The site is an *origin*: scheme, host and port (a subdomain of the host counts as the
+host). Another port of the same host is another server, and is off-site. Scrapy would
+follow the redirect and then drop the new request silently at scheduling, or follow it
+when only the port differs; an archive wants the refusal in its log and in
+``fetch_failures`` instead.
 """
 
 from __future__ import annotations
@@ -23,24 +26,55 @@ logger = logging.getLogger(__name__)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-def on_site(url: str, hosts: Collection[str]) -> bool:
-    """Whether ``url`` is on one of ``hosts`` or a subdomain (no hosts: every URL is).
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
-    >>> on_site("http://www.e.cn/a", ["e.cn"]), on_site("http://e.cn.evil.org/", ["e.cn"])
-    (True, False)
+
+def origin(url: str) -> tuple[str, str, int] | None:
+    """``(scheme, host, port)`` of a URL, the port filled in; None for a URL without one.
+
+    >>> origin("HTTP://E.cn/a"), origin("https://e.cn:8443/"), origin("mailto:x@e.cn")
+    (('http', 'e.cn', 80), ('https', 'e.cn', 8443), None)
     """
-    host = (urlsplit(url).hostname or "").lower()
-    return not hosts or any(host == h or host.endswith("." + h) for h in hosts)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    return scheme, host, port if port is not None else DEFAULT_PORTS[scheme]
+
+
+def on_site(url: str, origins: Collection[tuple[str, str, int]]) -> bool:
+    """Whether ``url`` has the scheme and port of one of ``origins`` and its host (or a
+    subdomain of it); no origins: every URL is on-site.
+
+    >>> site = [origin("http://e.cn/lzcb/")]
+    >>> on_site("http://www.e.cn/a", site), on_site("http://e.cn.evil.org/", site)
+    (True, False)
+    >>> on_site("http://e.cn:8080/a", site), on_site("https://e.cn/a", site)
+    (False, False)
+    """
+    if not origins:
+        return True
+    target = origin(url)
+    if target is None:
+        return False
+    scheme, host, port = target
+    return any(
+        scheme == s and port == p and (host == h or host.endswith("." + h)) for s, h, p in origins
+    )
 
 
 class OffsiteRedirectError(IgnoreRequest):
-    """A redirect pointed at another host."""
+    """A redirect pointed off the site (another scheme, host or port)."""
 
 
 class OffsiteRedirectMiddleware:
-    """Fails a request whose answer redirects to a host outside the spider's
-    ``allowed_domains``; the answer itself is archived first (the archive sits nearer the
-    downloader)."""
+    """Fails a request whose answer redirects outside the spider's ``allowed_origins``
+    (``(scheme, host, port)`` tuples); the answer itself is archived first (the archive
+    sits nearer the downloader)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -55,8 +89,8 @@ class OffsiteRedirectMiddleware:
             return response
         location = location_header.decode("latin-1")
         target = urljoin(response.url, location)
-        hosts = [h.lower() for h in getattr(self.crawler.spider, "allowed_domains", None) or []]
-        if on_site(target, hosts):
+        origins = getattr(self.crawler.spider, "allowed_origins", None) or ()
+        if on_site(target, origins):
             return response
         # "offsite" in the message makes the spider record "refused: off-site redirect".
         reason = f"offsite redirect refused: {request.url} redirects to {target}"

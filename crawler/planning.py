@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crawler.db.queries import StoredIssue
 from crawler.params import CrawlParams, Mode
@@ -20,7 +20,10 @@ class PaperPlan:
 
     ``dates`` are issues to fetch directly; ``calendar_months`` are months whose calendar
     decides which of their days (between ``since`` and ``until``) to fetch. ``skip`` are
-    dates already complete, never fetched again.
+    dates already complete, never fetched again. ``only``, when set, are the only dates a
+    calendar or a 上一期/下一期 link may add (a retry: its partial issues, never the
+    complete ones between them). ``partial`` are the dates stored as partial: an index of
+    one that now answers 404 makes the issue missing.
     """
 
     paper: Paper
@@ -30,9 +33,22 @@ class PaperPlan:
     calendar_months: tuple[tuple[int, int], ...] = ()
     skip: frozenset[dt.date] = frozenset()
     note: str | None = None
+    only: frozenset[dt.date] | None = None
+    partial: frozenset[dt.date] = frozenset()
 
     def wants(self, day: dt.date) -> bool:
-        """Whether ``day`` (found on a calendar or by 上一期/下一期) belongs to this run."""
+        """Whether ``day`` (found on a calendar or by 上一期/下一期) belongs to this run.
+
+        >>> import datetime as dt
+        >>> from crawler.registry import load_registry
+        >>> paper = load_registry().get("lzcb")
+        >>> d = dt.date(2021, 10, 20)
+        >>> retry = PaperPlan(paper, d - dt.timedelta(days=9), d, dates=(d,), only=frozenset({d}))
+        >>> retry.wants(d), retry.wants(d - dt.timedelta(days=1))
+        (True, False)
+        """
+        if self.only is not None and day not in self.only:
+            return False
         return self.since <= day <= self.until and day not in self.skip
 
 
@@ -57,18 +73,28 @@ def plan_paper(
     since, until = params.range_for(paper)
     if since > until:
         return PaperPlan(paper, since, until, note="no date of the range is in the archive")
+    partial = frozenset(d for d, s in stored.items() if s.status == "partial")
     if params.mode is Mode.RETRY:
-        partial = sorted(d for d, s in stored.items() if s.status == "partial" and since <= d)
-        partial = [d for d in partial if d <= until]
-        return PaperPlan(paper, since, until, dates=tuple(partial))
+        # Only the partial issues: their 上一期/下一期 links lead through complete issues
+        # back to the paper's first issue, one request a date.
+        retried = tuple(sorted(d for d in partial if since <= d <= until))
+        return PaperPlan(
+            paper, since, until, dates=retried, only=frozenset(retried), partial=partial
+        )
     if params.mode is Mode.UPDATE:
-        return _plan_update(params, paper, stored)
+        return replace(_plan_update(params, paper, stored), partial=partial)
     done = frozenset(d for d, s in stored.items() if s.status in {"complete", "missing"})
     wanted = [d for d in days(since, until) if d not in done]
     by_calendar = [d for d in wanted if paper.era_for(d).family in CALENDAR_FAMILIES]
     direct = tuple(d for d in wanted if paper.era_for(d).family not in CALENDAR_FAMILIES)
     return PaperPlan(
-        paper, since, until, dates=direct, calendar_months=months(by_calendar), skip=done
+        paper,
+        since,
+        until,
+        dates=direct,
+        calendar_months=months(by_calendar),
+        skip=done,
+        partial=partial,
     )
 
 

@@ -46,6 +46,17 @@ EPAPER_TODAY = ""
 #: this fraction of a paper's fetched URLs failed for good.
 EPAPER_MAX_FAILURE_RATIO = 0.05
 
+#: An issue may ask for at most this many article URLs in one run; the next is a recorded
+#: failure (the issue stays partial with the reason) and the rest are not requested, so an
+#: endless chain of new 下一篇 links costs a bounded number of requests. The mock site's
+#: issues have at most 166 articles, the thickest real dailies about 1,000.
+EPAPER_MAX_ARTICLES_PER_ISSUE = 3000
+#: A page (an issue's page list, a page's articles, an article's parts or images) may link
+#: to at most this many URLs; a page with more is a recorded failure of that page and
+#: none of its links is requested. The mock site lists at most 24 pages an issue and 12
+#: articles a page; real papers about 100 pages on their thickest days and 60 articles a page.
+EPAPER_MAX_LINKS_PER_PAGE = 1000
+
 #: Slugs of papers whose robots.txt is not obeyed (only for a site whose robots.txt
 #: blocks its own e-paper by mistake and whose owner agrees). Empty: obey everywhere.
 EPAPER_ROBOTSTXT_IGNORE: list[str] = []

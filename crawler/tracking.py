@@ -35,10 +35,13 @@ class IssueProgress:
 
     key: IssueKey
     url: str | None = None
-    pending: set[str] = field(default_factory=set)
+    #: URL -> its kind (issue, page, article, part): what it is recorded as if the run ends
+    #: before it is fetched, so that the next run fetches a page as a page.
+    pending: dict[str, str] = field(default_factory=dict)
     failures: dict[str, FetchFailure] = field(default_factory=dict)
     pages: int = 0
     articles: int = 0
+    article_requests: int = 0  # article URLs this run asked for (the per-issue cap counts them)
     missing: bool = False  # the issue's index answered 404: the site has no such issue
     closed: bool = False
 
@@ -88,8 +91,9 @@ class CrawlTracker:
         """Whether ``url`` was already asked for in this run (by any issue)."""
         return url in self._owner
 
-    def expect(self, key: IssueKey, url: str) -> bool:
-        """Make ``key`` wait for ``url``; False (and nothing changes) when it was seen before."""
+    def expect(self, key: IssueKey, url: str, kind: str = "article") -> bool:
+        """Make ``key`` wait for ``url`` (a ``kind`` URL); False (and nothing changes) when it
+        was seen before."""
         if url in self._owner:
             return False
         progress = self.issue(key)
@@ -97,7 +101,9 @@ class CrawlTracker:
         # response that asked (this map holds every URL of the run; docs/benchmarks.md).
         self._owner[url] = progress.key
         progress.closed = False
-        progress.pending.add(url)
+        progress.pending[url] = kind
+        if kind == "article":
+            progress.article_requests += 1
         return True
 
     def owner(self, url: str) -> IssueKey | None:
@@ -126,7 +132,7 @@ class CrawlTracker:
         if key is None:
             return None
         progress = self._issues[key]
-        progress.pending.discard(url)
+        progress.pending.pop(url, None)
         if failure is not None:
             progress.failures[url] = failure
         if progress.pending or progress.closed:
@@ -139,12 +145,25 @@ class CrawlTracker:
         return any(not p.closed and p.pending for p in self._issues.values())
 
     def unfinished(self) -> Iterator[IssueOutcome]:
-        """Issues still waiting at the end of the run, as partial, with what they wait for."""
+        """Issues still waiting at the end of the run, as partial, with what they wait for.
+
+        Each waiting URL keeps the kind it was asked for as:
+
+        >>> t = CrawlTracker()
+        >>> key = ("lzcb", dt.date(2021, 10, 20))
+        >>> t.expect(key, "http://x/index", "issue"), t.expect(key, "http://x/p2", "page")
+        (True, True)
+        >>> t.resolve("http://x/index")
+        >>> [(f.url, f.kind, f.reason) for f in next(t.unfinished()).failures]
+        [('http://x/p2', 'page', 'not fetched: run ended')]
+        """
         for progress in self._issues.values():
             if progress.closed:
                 continue
-            for url in sorted(progress.pending):
-                progress.failures[url] = FetchFailure(url=url, reason="not fetched: run ended")
+            for url, kind in sorted(progress.pending.items()):
+                progress.failures[url] = FetchFailure(
+                    url=url, reason="not fetched: run ended", kind=kind
+                )
             progress.pending.clear()
             progress.closed = True
             yield progress.outcome()

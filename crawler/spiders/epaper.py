@@ -20,18 +20,25 @@ from urllib.parse import urlsplit
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
-from scrapy.http import HtmlResponse, Request, Response, TextResponse
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.response import get_base_url
+from w3lib.html import get_base_url
 
 from crawler.archive import META_CAPTURE
 from crawler.config import database_url
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
 from crawler.db.queries import StoredProgress, issue_progress, stored_issues
+from crawler.encoding import (
+    DecodedHtml,
+    UndecodableError,
+    charset_from_content_type,
+    strict_decode,
+)
 from crawler.errors import EpaperError
 from crawler.extract import get_extractor
+from crawler.extract.dom import link_count, parse_html
 from crawler.extract.founder import calendar_url, parse_calendar
 from crawler.extract.founder_common import date_in_url
 from crawler.extract.paperindex import issue_date_from_url
@@ -45,6 +52,7 @@ from crawler.items import (
     PageItem,
     PageRef,
 )
+from crawler.offsite import on_site, origin
 from crawler.params import ArgumentError, CrawlParams, beijing_today
 from crawler.planning import PaperPlan, plan_paper
 from crawler.registry import Paper
@@ -67,6 +75,8 @@ META_KIND = "epaper_kind"
 META_PAGE = "epaper_page"
 META_ORDER = "epaper_order"
 META_LISTED = "epaper_listed"
+#: On a calendar request: the (year, month) it lists.
+META_MONTH = "epaper_month"
 META_HEAD = "epaper_head"
 META_ARTICLE = "epaper_article"
 META_PARTS = "epaper_parts"
@@ -142,7 +152,21 @@ def failure_reason(failure: Failure) -> str:
         return "too large"
     if "offsite" in text or "filtered" in text:
         return "refused: off-site redirect"
+    if isinstance(value, IgnoreRequest) and "robots.txt" in text:
+        return "refused: robots.txt"
     return f"error: {name}"
+
+
+def unreadable_reason(exc: Exception) -> str:
+    """The failure reason of a page that was fetched but could not be read.
+
+    >>> unreadable_reason(UndecodableError("no charset decodes it (tried utf-8, gb18030)"))
+    'decode: no charset decodes it (tried utf-8, gb18030)'
+    >>> unreadable_reason(ValueError("Excessive depth in document: 256"))
+    'parse: Excessive depth in document: 256'
+    """
+    prefix = "decode" if isinstance(exc, UndecodableError) else "parse"
+    return f"{prefix}: {exc}"[:200]  # fetch_failures.reason holds 200 characters
 
 
 class EpaperSpider(scrapy.Spider):
@@ -152,6 +176,10 @@ class EpaperSpider(scrapy.Spider):
 
     params: CrawlParams
     allowed_domains: list[str]
+    allowed_origins: frozenset[tuple[str, str, int]]
+    max_articles: int
+    max_links: int
+    max_url_length: int
     override: str
     tracker: CrawlTracker
     plans: dict[str, PaperPlan]
@@ -186,9 +214,14 @@ class EpaperSpider(scrapy.Spider):
         spider.download_pdfs = settings.getbool("EPAPER_DOWNLOAD_PDFS")
         spider.download_images = settings.getbool("EPAPER_DOWNLOAD_IMAGES")
         spider.files_requested = set()
-        spider.allowed_domains = sorted(
-            {urlsplit(p.base_url_for(settings)).hostname or "" for p in params.papers}
-        )
+        bases = [p.base_url_for(settings) for p in params.papers]
+        spider.allowed_domains = sorted({urlsplit(url).hostname or "" for url in bases})
+        # Scrapy's allowed_domains name hosts only; the site is its scheme, host and port.
+        spider.allowed_origins = frozenset(o for o in map(origin, bases) if o is not None)
+        spider.max_articles = settings.getint("EPAPER_MAX_ARTICLES_PER_ISSUE")
+        spider.max_links = settings.getint("EPAPER_MAX_LINKS_PER_PAGE")
+        # Scrapy's UrlLengthMiddleware drops a longer URL without an errback: refuse it first.
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
         return spider
 
@@ -239,7 +272,7 @@ class EpaperSpider(scrapy.Spider):
                 yield self._request(
                     calendar_url(root, year, month),
                     self.parse_calendar,
-                    {META_PAPER: slug, META_KIND: "calendar"},
+                    {META_PAPER: slug, META_KIND: "calendar", META_MONTH: (year, month)},
                     errback=self.calendar_failed,
                 )
             for day in plan.dates:
@@ -249,7 +282,7 @@ class EpaperSpider(scrapy.Spider):
 
     def _issue_request(self, paper: Paper, day: dt.date, *, listed: bool) -> Request | None:
         url = canonical_url(paper.issue_url(day, self.override))
-        if not self.tracker.expect((paper.slug, day), url):
+        if not self.tracker.expect((paper.slug, day), url, "issue"):
             return None
         self.tracker.issue((paper.slug, day)).url = url
         return self._request(
@@ -263,11 +296,42 @@ class EpaperSpider(scrapy.Spider):
     def parse_calendar(self, response: Response) -> Iterator[Request]:
         slug = response.meta[META_PAPER]
         plan = self.plans[slug]
-        for day in parse_calendar(response.text, response.url):
+        try:
+            text = self._decode(response, plan.paper).text
+        except UndecodableError as exc:
+            self._stat(slug, "failures")
+            self.problems.append(
+                f"{slug}: the calendar {response.url} failed ({unreadable_reason(exc)})"
+            )
+            return
+        listed = parse_calendar(text, response.url)
+        month = response.meta.get(META_MONTH)
+        if month is not None and not any((d.year, d.month) == month for d in listed):
+            self._empty_calendar(slug, month, response.url)
+        for day in listed:
             if plan.wants(day):
                 request = self._issue_request(plan.paper, day, listed=True)
                 if request is not None:
                     yield request
+
+    def _empty_calendar(self, slug: str, month: tuple[int, int], url: str) -> None:
+        """A calendar that lists no date of its month fails the run, when the range asks
+        for a day of that month before today (today's issue may not be out yet): a broken
+        or hostile ``period.xml`` never passes as a month without issues."""
+        plan = self.plans[slug]
+        first = dt.date(month[0], month[1], 1)
+        last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        start, end = (
+            max(first, plan.since),
+            min(last, plan.until, self.params.today - dt.timedelta(days=1)),
+        )
+        if start > end:
+            return
+        self._stat(slug, "empty_calendars")
+        self.problems.append(
+            f"{slug} {month[0]:04d}-{month[1]:02d}: the calendar {url} lists no issue "
+            "(has the site's calendar changed?)"
+        )
 
     def calendar_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -291,9 +355,19 @@ class EpaperSpider(scrapy.Spider):
         paper = self.plans[slug].paper
         family = paper.era_for(day).family
         try:
-            index = get_extractor(family).extract_issue(self._selector(response, paper), url)
+            selector = self._selector(response, paper)
+            links = link_count(selector)
+            if links > self.max_links:
+                reason = self._too_many(links, "links")
+                yield from self._fail(response.request, reason, "issue")  # type: ignore[arg-type]
+                return
+            index = get_extractor(family).extract_issue(selector, url)
         except (ValueError, EpaperError) as exc:
-            yield from self._fail(response.request, f"parse: {exc}", "issue")  # type: ignore[arg-type]
+            yield from self._fail(response.request, unreadable_reason(exc), "issue")  # type: ignore[arg-type]
+            return
+        if len(index.pages) > self.max_links:
+            reason = self._too_many(len(index.pages), "pages")
+            yield from self._fail(response.request, reason, "issue")  # type: ignore[arg-type]
             return
         if not index.pages:
             self.problems.append(
@@ -320,10 +394,11 @@ class EpaperSpider(scrapy.Spider):
                 continue
             if page_url == url:
                 # The index is the first page itself (node_2.htm, _01.htm): parse it here.
-                self.tracker.expect(key, page_url + "#page")
+                self.tracker.expect(key, page_url + "#page", "page")
                 yield from self._page(response, page, key, paper, tracked=page_url + "#page")
-            elif self.tracker.expect(key, page_url):
-                yield self._request(
+            else:
+                yield from self._follow(
+                    key,
                     page_url,
                     self.parse_page,
                     {META_PAPER: slug, META_DATE: day, META_KIND: "page", META_PAGE: page},
@@ -331,9 +406,7 @@ class EpaperSpider(scrapy.Spider):
         if before is not None:
             for failed, kind in sorted(before.failed.items()):
                 if kind == "article" and failed not in before.stored_articles:
-                    request = self._article_request(key, failed, None, None)
-                    if request is not None:
-                        yield request
+                    yield from self._article_request(key, failed, None, None)
         if family in STATIC_ISSUE_LINKS:
             yield from self._adjacent_issues(paper, (index.prev_issue_url, index.next_issue_url))
         yield from self._resolve(url)
@@ -365,11 +438,19 @@ class EpaperSpider(scrapy.Spider):
         slug, day = key
         family = paper.era_for(day).family
         try:
-            content = get_extractor(family).extract_page(
-                self._selector(response, paper), canonical_url(response.url)
-            )
+            selector = self._selector(response, paper)
+            links = link_count(selector)
+            if links > self.max_links:
+                yield from self._fail_url(tracked, self._too_many(links, "links"), "page")
+                return
+            content = get_extractor(family).extract_page(selector, canonical_url(response.url))
         except (ValueError, EpaperError) as exc:
-            yield from self._fail_url(tracked, f"parse: {exc}", "page")
+            yield from self._fail_url(tracked, unreadable_reason(exc), "page")
+            return
+        if len(content.articles) > self.max_links:
+            yield from self._fail_url(
+                tracked, self._too_many(len(content.articles), "articles"), "page"
+            )
             return
         page = PageRef(
             order=ref.order,
@@ -396,27 +477,38 @@ class EpaperSpider(scrapy.Spider):
             article_url = canonical_url(article.url)
             if article_url in known:
                 continue  # stored by an earlier run
-            request = self._article_request(key, article_url, page.number, order)
-            if request is not None:
-                yield request
+            yield from self._article_request(key, article_url, page.number, order)
         yield from self._resolve(tracked)
 
     def _article_request(
         self, key: IssueKey, url: str, page_number: str | None, order: int | None
-    ) -> Request | None:
-        if not self.tracker.expect(key, url):
-            return None
-        return self._request(
-            url,
-            self.parse_article,
-            {
-                META_PAPER: key[0],
-                META_DATE: key[1],
-                META_KIND: "article",
-                META_PAGE: page_number,
-                META_ORDER: order,
-            },
-        )
+    ) -> Iterator[Any]:
+        """The request for an article, unless it was asked for already or the issue has
+        reached ``EPAPER_MAX_ARTICLES_PER_ISSUE`` (the first URL over the cap is a recorded
+        failure; the rest are dropped, counted in ``articles_over_cap``)."""
+        if self.tracker.seen(url):
+            return
+        asked = self.tracker.issue(key).article_requests
+        if asked > self.max_articles:
+            self._stat(key[0], "articles_over_cap")
+            return
+        meta = {
+            META_PAPER: key[0],
+            META_DATE: key[1],
+            META_KIND: "article",
+            META_PAGE: page_number,
+            META_ORDER: order,
+        }
+        if asked == self.max_articles:
+            self.tracker.expect(key, url, "article")
+            self._stat(key[0], "articles_over_cap")
+            reason = (
+                f"refused: more than {self.max_articles} articles in the issue "
+                "(EPAPER_MAX_ARTICLES_PER_ISSUE)"
+            )
+            yield from self._fail_url(url, reason, "article", page_number)
+            return
+        yield from self._follow(key, url, self.parse_article, meta)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         meta = response.meta
@@ -430,13 +522,16 @@ class EpaperSpider(scrapy.Spider):
         try:
             article = get_extractor(family).extract_article(self._selector(response, paper), url)
         except (ValueError, EpaperError) as exc:
-            yield from self._fail(response.request, f"parse: {exc}", "article")  # type: ignore[arg-type]
+            yield from self._fail(response.request, unreadable_reason(exc), "article")  # type: ignore[arg-type]
             return
         if not article.title:
             yield from self._fail(response.request, "parse: no title", "article")  # type: ignore[arg-type]
             return
         parts = [c.url for c in article.continuations if c.kind == "part" and c.url]
         parts = [canonical_url(u) for u in parts if canonical_url(u) != url]
+        if len(parts) > self.max_links:
+            yield from self._fail(response.request, self._too_many(len(parts), "parts"), "article")  # type: ignore[arg-type]
+            return
         if parts:
             # A long article continues in content_N_2.htm ...: fetch the parts first and
             # store the article whole, or not at all.
@@ -463,10 +558,8 @@ class EpaperSpider(scrapy.Spider):
 
     def _next_part(
         self, response: Response, key: IssueKey, article: Article, parts: list[str], head: str
-    ) -> Iterator[Request]:
+    ) -> Iterator[Any]:
         part_url, rest = parts[0], parts[1:]
-        if not self.tracker.expect(key, part_url):
-            return
         meta = {
             **{k: v for k, v in response.meta.items() if k.startswith("epaper_")},
             META_KIND: "part",
@@ -476,7 +569,7 @@ class EpaperSpider(scrapy.Spider):
             META_HEAD_CAPTURE: response.meta.get(META_HEAD_CAPTURE)
             or response.meta.get(META_CAPTURE),
         }
-        yield self._request(part_url, self.parse_part, meta)
+        yield from self._follow(key, part_url, self.parse_part, meta)
 
     def parse_part(self, response: Response) -> Iterator[Any]:
         """A continuation part of a long article: append it, then store the whole."""
@@ -484,14 +577,14 @@ class EpaperSpider(scrapy.Spider):
         key: IssueKey = (meta[META_PAPER], meta[META_DATE])
         url = requested_url(response)
         if not self._complete_body(response):
-            yield from self._fail_url(url, "truncated", "article")
+            yield from self._fail_url(url, "truncated", "part")
             return
         paper = self.plans[key[0]].paper
         family = paper.era_for(key[1]).family
         try:
             part = get_extractor(family).extract_article(self._selector(response, paper), url)
         except (ValueError, EpaperError) as exc:
-            yield from self._fail_url(url, f"parse: {exc}", "article")
+            yield from self._fail_url(url, unreadable_reason(exc), "part")
             return
         article = merge_parts(meta[META_ARTICLE], part)
         if meta[META_PARTS]:
@@ -505,10 +598,10 @@ class EpaperSpider(scrapy.Spider):
         # 上一篇/下一篇 catch articles that the page's lists and hotspots missed.
         for neighbour in (article.prev_url, article.next_url):
             if neighbour and url_date(neighbour) in (None, key[1]):
-                request = self._article_request(key, canonical_url(neighbour), None, None)
-                if request is not None:
-                    self._stat(key[0], "articles_found_by_links")
-                    yield request
+                for found in self._article_request(key, canonical_url(neighbour), None, None):
+                    if isinstance(found, Request):
+                        self._stat(key[0], "articles_found_by_links")
+                    yield found
 
     # --- page PDFs and article images --------------------------------------------------
 
@@ -520,11 +613,15 @@ class EpaperSpider(scrapy.Spider):
         """
         if not (self.download_pdfs if kind == "pdf" else self.download_images):
             return
-        for url in urls:
+        for position, url in enumerate(urls):
             if not url or url in self.files_requested:
                 continue
             self.files_requested.add(url)
             refused = refusal_reason(url, self.allowed_domains)
+            if refused is None and not on_site(url, self.allowed_origins):
+                refused = "refused: off-site (another scheme or port)"
+            if refused is None and position >= self.max_links:
+                refused = "refused: over EPAPER_MAX_LINKS_PER_PAGE"
             if refused is not None:
                 logger.warning("%s %s not fetched: %s", kind, url, refused)
                 self._stat(key[0], "files_refused")
@@ -574,9 +671,10 @@ class EpaperSpider(scrapy.Spider):
         kind = request.meta.get(META_KIND, "article")
         reason = failure_reason(failure)
         if kind == "issue" and reason == "http 404":
-            slug = request.meta[META_PAPER]
-            if request.meta.get(META_LISTED):
-                # Listed by the calendar or a link, but the site does not serve it.
+            slug, day = request.meta[META_PAPER], request.meta[META_DATE]
+            if request.meta.get(META_LISTED) or day in self.plans[slug].partial:
+                # Listed by the calendar or a link, or stored by an earlier run (partial),
+                # but the site does not serve it (any more).
                 self._stat(slug, "issues_missing")
                 outcome = self.tracker.mark_missing(requested_url(request))
                 if outcome is not None:
@@ -584,7 +682,7 @@ class EpaperSpider(scrapy.Spider):
             else:
                 # A date without an issue (a weekend, a holiday): nothing to store.
                 self._stat(slug, "dates_without_issue")
-                self.tracker.issue((slug, request.meta[META_DATE])).closed = True
+                self.tracker.issue((slug, day)).closed = True
                 self.tracker.resolve(requested_url(request))
             return
         yield from self._fail(request, reason, kind)
@@ -637,6 +735,35 @@ class EpaperSpider(scrapy.Spider):
 
     # --- helpers ----------------------------------------------------------------------
 
+    def _follow(
+        self, key: IssueKey, url: str, callback: Any, meta: dict[str, Any]
+    ) -> Iterator[Any]:
+        """The request for a link of ``key``'s issue, unless it was asked for already; a
+        link the crawl must not follow (off-site, longer than Scrapy's ``URLLENGTH_LIMIT``)
+        is a recorded failure here, where a middleware would drop it without a word."""
+        kind = meta[META_KIND]
+        if not self.tracker.expect(key, url, kind):
+            return
+        refused = self._refusal(url)
+        if refused is None:
+            yield self._request(url, callback, meta)
+            return
+        self._stat(key[0], "links_refused")
+        page = meta.get(META_PAGE)
+        yield from self._fail_url(
+            url, refused, kind, page.number if isinstance(page, PageRef) else page
+        )
+
+    def _refusal(self, url: str) -> str | None:
+        if self.max_url_length and len(url) > self.max_url_length:
+            return f"refused: URL longer than URLLENGTH_LIMIT ({self.max_url_length})"
+        if not on_site(url, self.allowed_origins):
+            return "refused: off-site link"
+        return None
+
+    def _too_many(self, count: int, what: str) -> str:
+        return f"refused: {count} {what} linked, over EPAPER_MAX_LINKS_PER_PAGE ({self.max_links})"
+
     def _request(
         self,
         url: str,
@@ -646,7 +773,16 @@ class EpaperSpider(scrapy.Spider):
     ) -> Request:
         if meta[META_PAPER] in self.robots_ignored:
             meta["dont_obey_robotstxt"] = True
-        return Request(url, callback=callback, errback=errback or self.request_failed, meta=meta)
+        # The tracker already asks for each canonical URL once. Scrapy's duplicate filter
+        # would drop without an errback a redirect to a URL asked for before, leaving the
+        # redirected URL waiting until the run ends.
+        return Request(
+            url,
+            callback=callback,
+            errback=errback or self.request_failed,
+            meta=meta,
+            dont_filter=True,
+        )
 
     @staticmethod
     def _complete_body(response: Response) -> bool:
@@ -657,15 +793,28 @@ class EpaperSpider(scrapy.Spider):
         return b"</html>" in tail or b"</periodlist>" in tail
 
     @staticmethod
-    def _selector(response: Response, paper: Paper) -> Selector:
-        if paper.encoding and isinstance(response, TextResponse):
-            response = response.replace(encoding=paper.encoding)
-        if not isinstance(response, HtmlResponse):
-            return response.selector  # type: ignore[attr-defined,no-any-return]
-        # What response.selector builds, as parsel's own Selector: Scrapy's subclass registers
-        # every result of every XPath (15-35 an article) in its live-object tracker, 3-7 % of
-        # the extraction time (docs/benchmarks.md, "Measured in isolation").
-        return Selector(text=response.text, type="html", base_url=get_base_url(response))
+    def _decode(response: Response, paper: Paper) -> DecodedHtml:
+        """The page's text by the project's one decoder (:func:`crawler.encoding.decode_body`):
+        the declared charset (the registry's ``encoding`` for a site whose headers lie, else
+        the header's), then UTF-8, the meta charset and GB18030, strictly. Scrapy's
+        ``response.text`` is never read: it replaces what it cannot decode, and decoding
+        again would cost a second pass over every page."""
+        declared = paper.encoding or charset_from_content_type(
+            response.headers.get(b"Content-Type")
+        )
+        return strict_decode(bytes(response.body), declared)
+
+    @classmethod
+    def _selector(cls, response: Response, paper: Paper) -> Selector:
+        """The page as parsel's own Selector (raises ``UndecodableError`` or ``ValueError``).
+
+        Not ``response.selector``: Scrapy's subclass registers every result of every XPath
+        (15-35 an article) in its live-object tracker, 3-7 % of the extraction time
+        (docs/benchmarks.md, "Measured in isolation").
+        """
+        decoded = cls._decode(response, paper)
+        base_url = get_base_url(decoded.text[:4096], response.url, decoded.encoding)
+        return parse_html(decoded.text, base_url)
 
     def _stat(self, slug: str, name: str, count: int = 1) -> None:
         if self.crawler.stats is not None:

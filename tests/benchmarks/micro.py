@@ -820,7 +820,7 @@ def tracker_bytes(total: int, shapes: list[list[int]], *, old: bool, per: str) -
             self._owner[url] = key
             progress = self.issue(key)
             progress.closed = False
-            progress.pending.add(url)
+            progress.pending[url] = "article"
             return True
 
     # Every URL and date exists before the count starts: only what the tracker keeps counts.

@@ -132,3 +132,18 @@ def test_several_papers_and_all() -> None:
     assert {p.slug for p in two.papers} == {"lzcb", "rmrb"}
     every = CrawlParams.from_arguments({"paper": "all"}, today=TODAY)
     assert len(every.papers) == len(REGISTRY)
+
+
+def test_a_retry_wants_only_its_partial_dates_never_the_complete_ones_between() -> None:
+    paper = REGISTRY.get("lzcb")
+    plan = plan_paper(
+        params(Mode.RETRY),
+        paper,
+        stored(("2021-10-19", "partial"), ("2021-10-20", "complete"), ("2021-10-22", "partial")),
+    )
+    assert [d.day for d in plan.dates] == [19, 22]
+    # 上一期/下一期 of a partial issue lead to the complete one: it is not fetched.
+    assert not plan.wants(dt.date(2021, 10, 20))
+    assert not plan.wants(dt.date(2021, 10, 21))
+    assert plan.wants(dt.date(2021, 10, 22))
+    assert plan.partial == {dt.date(2021, 10, 19), dt.date(2021, 10, 22)}

@@ -68,3 +68,18 @@ def test_a_url_that_is_gone_is_recorded_but_leaves_the_issue_complete() -> None:
     assert outcome is not None
     assert outcome.status == "complete"
     assert [(f.url, f.reason) for f in outcome.failures] == [("a1", "http 404")]
+
+
+def test_urls_left_waiting_are_recorded_with_the_kind_they_were_asked_for() -> None:
+    t = CrawlTracker()
+    t.expect(KEY, "index", "issue")
+    t.expect(KEY, "page2", "page")
+    t.expect(KEY, "a1", "article")
+    t.expect(KEY, "a1_2", "part")
+    t.resolve("index")
+    [outcome] = list(t.unfinished())
+    assert sorted((f.url, f.kind) for f in outcome.failures) == [
+        ("a1", "article"),
+        ("a1_2", "part"),
+        ("page2", "page"),
+    ]
