@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import importlib
 import io
@@ -402,10 +403,17 @@ class WarcWriter:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
             except FileExistsError:
                 continue
-            handle = os.fdopen(fd, "ab")
+            # Unbuffered: a failed write leaves nothing behind to be flushed later.
+            handle = os.fdopen(fd, "ab", buffering=0)
             opened = _OpenFile(name, path, handle)
+            try:
+                self._append(opened, self._warcinfo(name))
+            except OSError:
+                # A file without its warcinfo names no run: it is not left behind.
+                handle.close()
+                path.unlink(missing_ok=True)
+                raise
             self.files_written.append(name)
-            self._append(opened, self._warcinfo(name))
             logger.info("writing WARC file %s", path)
             return opened
 
@@ -423,8 +431,19 @@ class WarcWriter:
 
     @staticmethod
     def _append(target: _OpenFile, data: bytes) -> None:
-        target.handle.write(data)
-        target.handle.flush()
+        """Append whole records, or nothing: a failed write (a full disk) is cut off again,
+        so the file never holds half a record that a reader would stop at."""
+        view = memoryview(data)
+        try:
+            while view:
+                written = target.handle.write(view)
+                if not written:
+                    raise OSError(errno.EIO, "the WARC file takes no more bytes")
+                view = view[written:]
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(target.handle.fileno(), target.size)
+            raise
         target.size += len(data)
 
 

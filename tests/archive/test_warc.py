@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import crawler.warc
 from crawler.files import FileStore, refusal_reason
 from crawler.warc import (
     OPEN_SUFFIX,
@@ -29,6 +30,7 @@ from crawler.warc import (
     warc_files,
 )
 from tests.archive.conftest import REPO_ROOT
+from tests.archive.enospc import small_disk_os
 from tests.archive.test_archive import warcio
 
 WHEN = dt.datetime(2021, 10, 20, 0, 30, tzinfo=dt.UTC)
@@ -198,3 +200,24 @@ def test_file_names_come_from_digests_and_never_leave_the_store(
     )
     with pytest.raises(WarcError):
         locate(tmp_path, "../etc/passwd")
+
+
+def test_a_write_that_fills_the_disk_leaves_no_half_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crawler.warc, "os", small_disk_os(6000))
+    writer = WarcWriter(tmp_path)
+    written = [writer.write(exchange(n, os.urandom(1500))) for n in range(2)]
+    with pytest.raises(OSError, match="No space left on device"):
+        writer.write(exchange(3, os.urandom(1500)))
+    writer.close()
+    [closed] = warc_files(tmp_path)
+    assert not closed.name.endswith(OPEN_SUFFIX)
+    # The disk took part of the failed record; it was cut off again.
+    assert written and closed.stat().st_size < 6000
+    with closed.open("rb") as handle:
+        assert complete_length(handle) == closed.stat().st_size
+    assert warcio("check", str(closed)).returncode == 0
+    assert [r.record.url for r in iter_records(closed) if r.record.record_type == "response"] == [
+        c.url for c in written
+    ]
