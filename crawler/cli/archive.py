@@ -26,6 +26,7 @@ examples:
 
 The bytes come from the WARC record the row's capture_id points at (a revisit is
 followed to the record that holds the payload). The WARC folder is EPAPER_WARC_DIR.
+The body is decoded (gzip, deflate, br) up to DOWNLOAD_MAXSIZE bytes, the crawl's cap.
 """
 
 REPARSE_EPILOG = """\
@@ -37,6 +38,8 @@ examples:
 No network is used. Each crawl run in the WARC files is replayed in the order it ran,
 through the same spider, extractors and cleaning as a crawl; rows whose text changes are
 versioned as in a crawl. Every archived response is listed in captures first.
+A damaged record or a file cut short is skipped with a warning naming file and offset,
+and the exit status is then 1. SIGTERM or Ctrl-C stops it; run it again to finish.
 """
 
 KINDS = (*CAPTURE_COLUMNS, "capture")
