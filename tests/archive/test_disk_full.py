@@ -95,8 +95,8 @@ def rebuilt_url(db_url: str, tmp_path: Path) -> Iterator[str]:
 
 def article_orders(engine: Engine) -> dict[str, int | None]:
     with engine.connect() as conn:
-        rows = conn.execute(select(ARTICLES.c.url, ARTICLES.c.order)).tuples()
-        return dict(rows.all())
+        rows = conn.execute(select(ARTICLES.c.url, ARTICLES.c.order))
+        return {row.url: row.order for row in rows}
 
 
 @pytest.mark.slow
