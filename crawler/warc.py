@@ -757,7 +757,9 @@ class Damage:
     path: Path
     offset: int  # where the first unreadable record starts
     resumed: int | None  # where reading went on; None: nothing readable after it
-    records: int  # the records lost: at least the one at ``offset``
+    # The records lost: the one at ``offset`` and the damaged ones found before reading
+    # went on (a record whose very start was overwritten is not seen: a lower bound).
+    records: int
     reason: str
 
     @property

@@ -18,6 +18,7 @@ import crawler.warc
 from crawler.files import FileStore, refusal_reason
 from crawler.warc import (
     OPEN_SUFFIX,
+    Damage,
     Exchange,
     WarcError,
     WarcWriter,
@@ -221,3 +222,48 @@ def test_a_write_that_fills_the_disk_leaves_no_half_record(
     assert [r.record.url for r in iter_records(closed) if r.record.record_type == "response"] == [
         c.url for c in written
     ]
+
+
+def test_damaged_records_are_skipped_to_the_next_whole_one_and_counted(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path)
+    captures = [writer.write(exchange(n, os.urandom(2000))) for n in range(6)]
+    writer.close()
+    [path] = warc_files(tmp_path)
+    offsets = [r.offset for r in iter_records(path)]  # response, request, metadata each
+    data = bytearray(path.read_bytes())
+    # 64 zeroed bytes inside the second response; then inside both the fourth's last
+    # record and the fifth response, one after the other: one stretch of two records.
+    before_fifth = offsets[offsets.index(captures[4].warc_offset) - 1]
+    for hit in (captures[1].warc_offset + 700, before_fifth + 100, captures[4].warc_offset + 700):
+        data[hit : hit + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+    damages: list[Damage] = []
+
+    def responses(source: Path) -> list[str]:
+        return [
+            r.record.url
+            for r in iter_records(source, damages.append)
+            if r.record.record_type == "response"
+        ]
+
+    assert responses(path) == [c.url for n, c in enumerate(captures) if n not in {1, 4}]
+    assert [(d.offset, d.records) for d in damages] == [
+        (captures[1].warc_offset, 1),
+        (before_fifth, 2),
+    ]
+    assert damages[0].resumed == captures[1].warc_offset + captures[1].warc_length
+    assert "1 record could not be read (not a whole gzip member" in damages[0].message
+    with pytest.raises(WarcError, match=f"offset {captures[1].warc_offset}: 1 record"):
+        list(iter_records(path))
+    with pytest.raises(WarcError, match="no readable WARC record at offset"):
+        read_record(tmp_path, captures[1].warc_file, captures[1].warc_offset)
+    # Cut short, a closed file loses its tail; an .open one stops there without a count.
+    os.truncate(path, captures[5].warc_offset + 100)
+    damages.clear()
+    assert captures[5].url not in responses(path)
+    assert damages[-1].resumed is None
+    assert "the file ends inside the record" in damages[-1].reason
+    opened = path.rename(path.with_name(path.name + OPEN_SUFFIX))
+    damages.clear()
+    assert captures[5].url not in responses(opened)
+    assert len(damages) == 2  # the two damaged stretches, not the cut tail
