@@ -915,13 +915,11 @@ def decoded_payload(
         if encoding in {"gzip", "x-gzip"}:
             body = _inflate(body, zlib.MAX_WBITS | 32, encoding, max_size)
         elif encoding == "deflate":
-            try:
-                body = _inflate(body, zlib.MAX_WBITS, encoding, max_size)
-            except PayloadError as exc:
-                if "not valid" not in str(exc):
-                    raise
-                # Raw deflate, as some servers send it.
-                body = _inflate(body, -zlib.MAX_WBITS, encoding, max_size)
+            # zlib-wrapped as the standard says, or raw deflate as some servers send it.
+            wrapped = len(body) > 1 and body[0] & 0x0F == 8 and (body[0] << 8 | body[1]) % 31 == 0
+            body = _inflate(
+                body, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS, encoding, max_size
+            )
         elif encoding == "br":
             try:
                 body = _unbrotli(body, max_size)

@@ -6,6 +6,7 @@ refuses the bomb after DOWNLOAD_MAXSIZE decoded bytes, and show-capture stops at
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gzip
@@ -119,3 +120,29 @@ def test_show_capture_of_an_invalid_gzip_body_is_one_line(
     assert err.decode() == f"epaper: error: capture {ids[name]} ({BASE}{name}.htm): {reason}\n"
     assert main(["show-capture", str(ids["good"]), *common]) == 0
     assert capsysbinary.readouterr().out == "<html>文章</html>".encode()
+
+
+def test_show_capture_inflates_both_kinds_of_deflate(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    page = "<html>文章</html>".encode()
+    raw = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    bodies = {"wrapped": zlib.compress(page), "raw": raw.compress(page) + raw.flush()}
+    writer = WarcWriter(tmp_path / "warc")
+    captures = []
+    for name, body in bodies.items():
+        exchange = gzipped(BASE + name + ".htm", body)
+        headers = (exchange.response_headers[0], ("Content-Encoding", "deflate"))
+        captures.append(writer.write(dataclasses.replace(exchange, response_headers=headers)))
+    writer.close()
+    database = f"sqlite:///{tmp_path / 'archive.sqlite3'}"
+    index_captures(database, captures)
+    engine = make_engine(database)
+    with engine.connect() as conn:
+        ids = conn.execute(select(CAPTURES.c.id)).scalars().all()
+    engine.dispose()
+    common = ["--kind", "capture", "--database", database, "--warc-dir", str(tmp_path / "warc")]
+    assert len(ids) == len(bodies)
+    for capture_id in ids:
+        assert main(["show-capture", str(capture_id), *common]) == 0
+        assert capsysbinary.readouterr().out == page
