@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.config import database_url
@@ -64,6 +64,17 @@ CONTEXT_FIELDS = (
     ("epaper-date", "epaper_date"),
     ("epaper-listed", "epaper_listed"),
 )
+
+
+class NotArchivedResponseError(IgnoreRequest):
+    """A response that could not be archived, because writing the WARC failed for it or
+    for an earlier response of the run. It is not passed on: its request fails with
+    ``not archived: REASON`` (its issue stays partial, for the next run to fetch again),
+    so nothing is stored that the archive does not hold."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def context_of(meta: dict[str, Any]) -> Headers:
@@ -128,7 +139,8 @@ class ArchiveMiddleware:
         self.engine: Engine | None = None
         # (url, payload digest) -> the response record holding that payload, this run.
         self.known: dict[tuple[str, str], Original] = {}
-        self.failed = False
+        #: Why the archive failed (the OS error), once it has: no response passes after.
+        self.failure: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveMiddleware:
@@ -172,15 +184,19 @@ class ArchiveMiddleware:
             self.engine.dispose()
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if urlsplit(response.url).scheme not in {"http", "https"} or self.failed:
+        if urlsplit(response.url).scheme not in {"http", "https"}:
             return response
+        if self.failure is not None:
+            # Responses already on their way when the archive failed: passed on, their
+            # items would be stored without a record, their issues marked complete.
+            raise NotArchivedResponseError(self.failure)
         exchange = exchange_of(request, response, dt.datetime.now(dt.UTC))
         try:
             original = self._original(exchange)
             capture = self.writer.write(exchange, original)
         except OSError as exc:
             self._fail(exc)
-            return response
+            raise NotArchivedResponseError(self.failure or str(exc)) from exc
         if capture.record_type == "response":
             self._remember((capture.url, capture.payload_digest), original_of(capture))
         request.meta[META_CAPTURE] = capture
@@ -223,7 +239,7 @@ class ArchiveMiddleware:
 
     def _fail(self, exc: OSError) -> None:
         # An archival crawl that cannot archive must stop and say so, not go on without.
-        self.failed = True
+        self.failure = exc.strerror or str(exc)
         logger.error("cannot write the WARC archive in %s: %s", self.writer.directory, exc)
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("warc/errors")

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import signal
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.archive import META_CAPTURE
 from crawler.config import database_url
@@ -44,10 +47,11 @@ from crawler.spiders.epaper import (
 )
 from crawler.urls import canonical_url
 from crawler.warc import (
+    Damage,
     Located,
-    WarcError,
     capture_of,
     iter_records,
+    parse_warc_name,
     read_record,
     warc_files,
 )
@@ -57,6 +61,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import Settings
+    from twisted.internet.interfaces import IReactorTime
 
 logger = logging.getLogger(__name__)
 
@@ -131,14 +136,22 @@ class ArchivedRun:
 
 @dataclass
 class ArchiveIndex:
-    """Every capture of a WARC folder, in archive order, and the runs that wrote them."""
+    """Every capture of a WARC folder, in archive order, and the runs that wrote them;
+    ``damaged``: the stretches that could not be read, and were skipped."""
 
     captures: list[CaptureRef] = field(default_factory=list)
     runs: list[ArchivedRun] = field(default_factory=list)
+    damaged: list[Damage] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> int:
+        """How many records could not be read."""
+        return sum(d.records for d in self.damaged)
 
 
 def scan_archive(directory: Path) -> ArchiveIndex:
-    """Read every record of every WARC file of ``directory`` once."""
+    """Read every record of every WARC file of ``directory`` once. A damaged record or a
+    file cut short is skipped with a warning naming the file and offset, and counted."""
     files = warc_files(directory)
     if not files:
         msg = f"no WARC files in {directory} (EPAPER_WARC_DIR, or --warc-dir)"
@@ -147,7 +160,7 @@ def scan_archive(directory: Path) -> ArchiveIndex:
     for path in files:
         try:
             scan.read(path)
-        except WarcError as exc:
+        except OSError as exc:
             msg = f"cannot read the archive: {exc}"
             raise ReparseError(msg) from exc
     return scan.index
@@ -161,24 +174,37 @@ class _Scan:
     runs: dict[str, ArchivedRun] = field(default_factory=dict)
     places: dict[str, tuple[str, int]] = field(default_factory=dict)  # response record id
     by_id: dict[str, CaptureRef] = field(default_factory=dict)  # response/revisit record id
+    by_writer: dict[tuple[str, str, int], ArchivedRun] = field(default_factory=dict)
 
     def read(self, path: Path) -> None:
-        run: ArchivedRun | None = None  # a file belongs to the run its warcinfo names
-        for located in iter_records(path):
+        # A file belongs to the run its warcinfo names; one whose warcinfo is damaged, to
+        # the run of the same process's previous file (a run's files rotate).
+        name = parse_warc_name(path.name)
+        writer = (name.prefix, name.host, name.pid) if name is not None else None
+        run = self.by_writer.get(writer) if writer is not None else None
+        for located in iter_records(path, self._damaged):
             record = located.record
             if record.record_type == "warcinfo":
                 run = self._run(record.field("epaper-run") or f"file:{located.warc_file}", located)
+                if writer is not None:
+                    self.by_writer[writer] = run
             elif record.record_type in {"response", "revisit"}:
                 capture = _capture(located, self.places)
                 self.index.captures.append(capture)
                 self.by_id[record.record_id] = capture
-                if run is not None:
+                lost = record.record_type == "revisit" and capture.refers_to_file is None
+                if run is not None and not lost:
+                    # A revisit of an unreadable record has no payload to answer with.
                     run.answers[capture.url] = _answer(capture)
             elif record.record_type == "metadata" and run is not None:
                 concurrent = self.by_id.get(record.header("WARC-Concurrent-To") or "")
                 start = _start(record.fields, concurrent)
                 if start is not None:
                     run.starts.append(start)
+
+    def _damaged(self, damage: Damage) -> None:
+        logger.warning("%s", damage.message)
+        self.index.damaged.append(damage)
 
     def _run(self, run_id: str, located: Located) -> ArchivedRun:
         run = self.runs.get(run_id)
@@ -371,10 +397,16 @@ class ReparseResult:
 
     captures: int = 0
     runs: list[RunSummary] = field(default_factory=list)
+    unreadable: int = 0  # WARC records that could not be read
+    interrupted: str | None = None  # the signal that stopped the replay
 
     @property
     def ok(self) -> bool:
-        return all(r.reason == "finished" and not r.store_errors for r in self.runs)
+        return (
+            not self.unreadable
+            and not self.interrupted
+            and all(r.reason == "finished" and not r.store_errors for r in self.runs)
+        )
 
 
 def index_captures(url: str, captures: list[CaptureRef]) -> None:
@@ -412,9 +444,77 @@ def replay_settings(base: Settings, run: ArchivedRun) -> Settings:
     return settings
 
 
+class ReparseInterruptedError(EpaperError):
+    """SIGTERM or SIGINT before the replay started: nothing was re-parsed."""
+
+
+class _Stopper:
+    """SIGTERM and SIGINT for the whole command, in place of Scrapy's handlers.
+
+    Scrapy's stop the crawler that runs, but the replay loop would then start the next
+    run's crawler while the reactor stops, and that crawler's storage thread would keep
+    the process alive for ever. Here a signal stops the running replay (its stored rows
+    are kept) and no further one starts; before the reactor runs, it ends the command at
+    once. A second signal exits at once.
+    """
+
+    def __init__(self) -> None:
+        self.signal: str | None = None  # the name of the signal received
+        self.current: tuple[Crawler, RunSummary] | None = None  # the replay running
+        self.reactor_running = False
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Stopper:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            self.previous[signum] = signal.signal(signum, self._received)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+    def _received(self, signum: int, frame: object) -> None:
+        name = signal.Signals(signum).name
+        if self.signal is not None:
+            os.write(2, f"epaper: error: {name} again: exiting at once\n".encode())
+            os._exit(128 + signum)
+        self.signal = name
+        if not self.reactor_running:
+            msg = f"interrupted by {name} before anything was re-parsed"
+            raise ReparseInterruptedError(msg)
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self._stop)
+
+    def _stop(self) -> None:
+        from twisted.internet import reactor
+        from twisted.internet.task import deferLater
+
+        if self.current is None:
+            return
+        crawler, summary = self.current
+        if summary.reason != "not started":
+            return  # closed already: the replay loop starts no other
+        engine = getattr(crawler, "engine", None)
+        if engine is None or engine.spider is None or not engine.running:
+            # Still starting: stopped once it runs.
+            deferLater(cast("IReactorTime", reactor), 0.1, self._stop)
+            return
+        deferred_from_coro(engine.close_spider_async(reason="shutdown"))
+
+    def crawling(self, crawler: Crawler, summary: RunSummary) -> None:
+        """``crawler`` replays now (``summary`` gets its finish reason); a signal stops it."""
+        self.current = (crawler, summary)
+
+
 def reparse(settings: Settings, wanted: ReparseFilter) -> ReparseResult:
     """Rebuild the database (``EPAPER_DATABASE_URL``) from the WARC files of
     ``EPAPER_WARC_DIR``; runs Scrapy in this process (once per process)."""
+    with _Stopper() as stopper:
+        return _reparse(settings, wanted, stopper)
+
+
+def _reparse(settings: Settings, wanted: ReparseFilter, stopper: _Stopper) -> ReparseResult:
     from scrapy.crawler import Crawler, CrawlerProcess
     from twisted.internet.defer import inlineCallbacks
 
@@ -424,7 +524,7 @@ def reparse(settings: Settings, wanted: ReparseFilter) -> ReparseResult:
     index = scan_archive(directory)
     url = database_url(settings)
     index_captures(url, index.captures)
-    result = ReparseResult(captures=len(index.captures))
+    result = ReparseResult(captures=len(index.captures), unreadable=index.unreadable)
     registry = load_registry()
     plans: list[tuple[ArchivedRun, ReplayView, list[str]]] = []
     earlier: dict[str, Answer] = {}
@@ -451,17 +551,25 @@ def reparse(settings: Settings, wanted: ReparseFilter) -> ReparseResult:
     def replay_all() -> Any:
         # One run after the other, in one reactor: each sees what the previous stored.
         for number, (run, view, papers) in enumerate(plans):
+            summary = RunSummary(run.label, {}, "not started")
+            result.runs.append(summary)
+            if stopper.signal is not None:
+                summary.reason = f"not started: {stopper.signal}"
+                continue
             crawler = Crawler(
                 ReplaySpider, replay_settings(settings, run), init_reactor=number == 0
             )
-            summary = RunSummary(run.label, {}, "not started")
             receivers.append(_recorder(crawler, summary))
             crawler.signals.connect(receivers[-1], signal=signals.spider_closed)
-            result.runs.append(summary)
+            stopper.crawling(crawler, summary)
             yield process.crawl(crawler, paper=",".join(papers), mode=run.mode, replay=view)
 
+    # From here on a signal goes through the reactor (the first replay starts right away).
+    stopper.reactor_running = True
     replay_all()
-    process.start()
+    process.start(install_signal_handlers=False)
+    stopper.reactor_running = False
+    result.interrupted = stopper.signal
     return result
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import importlib
 import io
@@ -22,7 +23,7 @@ import re
 import socket
 import uuid
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
@@ -402,10 +403,17 @@ class WarcWriter:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
             except FileExistsError:
                 continue
-            handle = os.fdopen(fd, "ab")
+            # Unbuffered: a failed write leaves nothing behind to be flushed later.
+            handle = os.fdopen(fd, "ab", buffering=0)
             opened = _OpenFile(name, path, handle)
+            try:
+                self._append(opened, self._warcinfo(name))
+            except OSError:
+                # A file without its warcinfo names no run: it is not left behind.
+                handle.close()
+                path.unlink(missing_ok=True)
+                raise
             self.files_written.append(name)
-            self._append(opened, self._warcinfo(name))
             logger.info("writing WARC file %s", path)
             return opened
 
@@ -423,8 +431,19 @@ class WarcWriter:
 
     @staticmethod
     def _append(target: _OpenFile, data: bytes) -> None:
-        target.handle.write(data)
-        target.handle.flush()
+        """Append whole records, or nothing: a failed write (a full disk) is cut off again,
+        so the file never holds half a record that a reader would stop at."""
+        view = memoryview(data)
+        try:
+            while view:
+                written = target.handle.write(view)
+                if not written:
+                    raise OSError(errno.EIO, "the WARC file takes no more bytes")
+                view = view[written:]
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(target.handle.fileno(), target.size)
+            raise
         target.size += len(data)
 
 
@@ -621,15 +640,104 @@ def _parse_fields(payload: bytes) -> Headers:
     return tuple(pairs)
 
 
+#: Every gzip member starts so; a damaged stretch is skipped to the next one.
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+#: How this writer's members start (no flags, no time): counts the records a damage hides.
+_OUR_GZIP_HEADER = gzip_member(b"")[:8]
+#: Compressed bytes fed to the inflater at a time (its leftover is copied each member).
+_FEED = 1 << 14
+_READ = 1 << 20
+
+
+class _UnreadableError(Exception):
+    """A gzip member that does not inflate whole, or does not hold a WARC record."""
+
+    def __init__(self, reason: str, *, cut: bool = False) -> None:
+        super().__init__(reason)
+        self.cut = cut  # the file ends inside the member
+
+
+class _MemberReader:
+    """Reads a per-record gzipped WARC file member by member, checking each one's CRC.
+
+    warcio alone prints a decompression error to stderr and carries on with what it has,
+    so a damaged record would read as a shorter one; zlib checks every member whole.
+    """
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.size = os.fstat(handle.fileno()).st_size
+        self.start = 0
+        self.buffer = b""
+
+    def _at(self, pos: int) -> memoryview:
+        """Up to ``_FEED`` bytes of the file from ``pos`` (empty at its end)."""
+        if not self.start <= pos < self.start + len(self.buffer):
+            self.handle.seek(pos)
+            self.buffer, self.start = self.handle.read(_READ), pos
+        begin = pos - self.start
+        return memoryview(self.buffer)[begin : begin + _FEED]
+
+    def member(self, offset: int) -> tuple[ArchivedRecord, int]:
+        """The record in the gzip member at ``offset`` and the member's length."""
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        out = []
+        pos = offset
+        while True:
+            chunk = self._at(pos)
+            if not chunk:
+                msg = f"the file ends inside the record ({pos - offset} bytes of it)"
+                raise _UnreadableError(msg, cut=True)
+            try:
+                out.append(inflater.decompress(chunk))
+            except zlib.error as exc:
+                raise _UnreadableError(f"not a whole gzip member: {exc}") from None
+            if inflater.eof:
+                length = pos + len(chunk) - len(inflater.unused_data) - offset
+                return _parse_record(b"".join(out)), length
+            pos += len(chunk)
+
+    def resync(self, offset: int) -> tuple[int | None, int]:
+        """Where the next whole record after the damaged one at ``offset`` starts (None:
+        nowhere), and how many of this writer's record starts were damaged on the way."""
+        pos, hidden = offset + 1, 0
+        while pos < self.size:
+            self.handle.seek(pos)
+            window = self.handle.read(_READ)
+            found = window.find(_GZIP_MAGIC)
+            if found < 0:
+                pos += max(1, len(window) - len(_GZIP_MAGIC) + 1)
+                continue
+            candidate = pos + found
+            try:
+                self.member(candidate)
+            except _UnreadableError:
+                self.handle.seek(candidate)
+                hidden += self.handle.read(len(_OUR_GZIP_HEADER)) == _OUR_GZIP_HEADER
+                pos = candidate + 1
+                continue
+            return candidate, hidden
+        return None, hidden
+
+
+def _parse_record(data: bytes) -> ArchivedRecord:
+    try:
+        for record in ArchiveIterator(io.BytesIO(data)):
+            return _to_record(record)
+    except Exception as exc:  # warcio raises several types on a malformed record
+        raise _UnreadableError(f"not a WARC record: {exc}") from exc
+    raise _UnreadableError("not a WARC record: empty")
+
+
 def read_record(directory: Path, warc_file: str, offset: int) -> ArchivedRecord:
     """The record at ``offset`` of ``warc_file`` (a file name in ``directory``)."""
     path = locate(directory, warc_file)
     with path.open("rb") as handle:
-        handle.seek(offset)
-        for record in ArchiveIterator(handle):
-            return _to_record(record)
-    msg = f"no WARC record at offset {offset} of {warc_file}"
-    raise WarcError(msg)
+        try:
+            return _MemberReader(handle).member(offset)[0]
+        except _UnreadableError as exc:
+            msg = f"no readable WARC record at offset {offset} of {warc_file}: {exc}"
+            raise WarcError(msg) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -642,23 +750,64 @@ class Located:
     record: ArchivedRecord
 
 
-def iter_records(path: Path) -> Iterator[Located]:
-    """Every record of one WARC file with its place. A file cut short by a crash (still
-    ``.open``) yields its complete records and stops, with a warning."""
+@dataclass(frozen=True, slots=True)
+class Damage:
+    """A stretch of a WARC file that does not read as records, and was skipped."""
+
+    path: Path
+    offset: int  # where the first unreadable record starts
+    resumed: int | None  # where reading went on; None: nothing readable after it
+    # The records lost: the one at ``offset`` and the damaged ones found before reading
+    # went on (a record whose very start was overwritten is not seen: a lower bound).
+    records: int
+    reason: str
+
+    @property
+    def message(self) -> str:
+        lost = f"{self.records} record{'s' if self.records > 1 else ''}"
+        where = (
+            f"skipped to the next record at offset {self.resumed}"
+            if self.resumed is not None
+            else "nothing after it can be read"
+        )
+        return (
+            f"{self.path}: offset {self.offset}: {lost} could not be read ({self.reason}); {where}"
+        )
+
+
+def iter_records(
+    path: Path, on_damage: Callable[[Damage], None] | None = None
+) -> Iterator[Located]:
+    """Every record of one WARC file with its place.
+
+    A damaged record (or a tail cut short) is skipped to the next whole record and passed
+    to ``on_damage``; without it, it raises :class:`WarcError`. A file still ``.open``
+    (being written, or left by a crash) may end inside a record: it stops there, with a
+    warning.
+    """
     name = path.name.removesuffix(OPEN_SUFFIX)
+    is_open = path.name.endswith(OPEN_SUFFIX)
     with path.open("rb") as handle:
-        iterator = ArchiveIterator(handle)
-        try:
-            for record in iterator:
-                archived = _to_record(record)
-                iterator.read_to_end()
-                yield Located(
-                    name, iterator.get_record_offset(), iterator.get_record_length(), archived
-                )
-        except Exception as exc:  # warcio raises several types on a cut file
-            if not path.name.endswith(OPEN_SUFFIX):
-                raise WarcError(f"{path}: {exc}") from exc
-            logger.warning("%s: stops at an unfinished record (%s)", path, exc)
+        reader = _MemberReader(handle)
+        offset = 0
+        while offset < reader.size:
+            try:
+                record, length = reader.member(offset)
+            except _UnreadableError as exc:
+                if is_open and exc.cut:
+                    logger.warning("%s: stops at an unfinished record at offset %d", path, offset)
+                    return
+                resumed, hidden = reader.resync(offset)
+                damage = Damage(path, offset, resumed, 1 + hidden, str(exc))
+                if on_damage is None:
+                    raise WarcError(damage.message) from None
+                on_damage(damage)
+                if resumed is None:
+                    return
+                offset = resumed
+                continue
+            yield Located(name, offset, length, record)
+            offset += length
 
 
 def capture_of(located: Located, refers_to: tuple[str, int] | None = None) -> CaptureRef:
@@ -680,9 +829,82 @@ def capture_of(located: Located, refers_to: tuple[str, int] | None = None) -> Ca
     )
 
 
-def decoded_payload(record: ArchivedRecord, payload: bytes | None = None) -> bytes:
+class PayloadError(WarcError):
+    """An archived body that does not decode: not valid in its content encoding, or larger
+    than the cap once decoded."""
+
+
+#: Bytes inflated at a time: the cap is checked between steps, so a bomb never inflates.
+_INFLATE_STEP = 1 << 16
+
+
+def _too_large(encoding: str, max_size: int) -> PayloadError:
+    return PayloadError(
+        f"the {encoding} body decodes to more than {max_size} bytes (DOWNLOAD_MAXSIZE, the "
+        "crawl's cap); --raw gives it as archived"
+    )
+
+
+def _inflate(body: bytes, wbits: int, encoding: str, max_size: int) -> bytes:
+    """``body`` inflated (every gzip member of it), at most ``max_size`` bytes (0: no cap).
+
+    >>> _inflate(gzip_member(b"abc") + gzip_member(b"def"), zlib.MAX_WBITS | 32, "gzip", 6)
+    b'abcdef'
+    >>> _inflate(gzip_member(bytes(1000)), zlib.MAX_WBITS | 32, "gzip", 999)
+    Traceback (most recent call last):
+    ...
+    crawler.warc.PayloadError: the gzip body decodes to more than 999 bytes (DOWNLOAD_MAXSIZE, the crawl's cap); --raw gives it as archived
+    """  # noqa: E501
+    out = io.BytesIO()
+    inflater = zlib.decompressobj(wbits)
+    pending = body
+    try:
+        while True:
+            out.write(inflater.decompress(pending, _INFLATE_STEP))
+            if max_size and out.tell() > max_size:
+                raise _too_large(encoding, max_size)
+            pending = inflater.unconsumed_tail
+            if inflater.eof:
+                pending = inflater.unused_data
+                if not pending.startswith(b"\x1f\x8b"):
+                    return out.getvalue()
+                inflater = zlib.decompressobj(wbits)  # the next gzip member
+            elif not pending:
+                msg = f"the {encoding} body is cut short; --raw gives it as archived"
+                raise PayloadError(msg)
+    except zlib.error as exc:
+        msg = f"the body is not valid {encoding} ({exc}); --raw gives it as archived"
+        raise PayloadError(msg) from None
+
+
+def _unbrotli(body: bytes, max_size: int) -> bytes:
+    brotli = importlib.import_module("brotli")
+    out = io.BytesIO()
+    decompressor = brotli.Decompressor()
+    try:
+        chunk = decompressor.process(body, output_buffer_limit=_INFLATE_STEP)
+        while chunk:
+            out.write(chunk)
+            if max_size and out.tell() > max_size:
+                raise _too_large("br", max_size)
+            if decompressor.is_finished():
+                break
+            chunk = decompressor.process(b"", output_buffer_limit=_INFLATE_STEP)
+    except brotli.error as exc:
+        msg = f"the body is not valid br ({exc}); --raw gives it as archived"
+        raise PayloadError(msg) from None
+    if not decompressor.is_finished():
+        raise PayloadError("the br body is cut short; --raw gives it as archived")
+    return out.getvalue()
+
+
+def decoded_payload(
+    record: ArchivedRecord, payload: bytes | None = None, max_size: int = 0
+) -> bytes:
     """The payload with its HTTP content encoding (gzip, deflate, br) undone, as a browser
-    shows it; ``payload`` replaces a revisit's empty one."""
+    shows it; ``payload`` replaces a revisit's empty one. Decoded, it may be at most
+    ``max_size`` bytes (0: no cap), as the crawl's ``DOWNLOAD_MAXSIZE`` caps it; a body
+    that is larger, or not valid in its encoding, raises :class:`PayloadError`."""
     body = record.payload if payload is None else payload
     encodings = [
         e.strip().lower()
@@ -691,16 +913,18 @@ def decoded_payload(record: ArchivedRecord, payload: bytes | None = None) -> byt
     ]
     for encoding in reversed(encodings):
         if encoding in {"gzip", "x-gzip"}:
-            body = zlib.decompress(body, zlib.MAX_WBITS | 32)
+            body = _inflate(body, zlib.MAX_WBITS | 32, encoding, max_size)
         elif encoding == "deflate":
-            try:
-                body = zlib.decompress(body)
-            except zlib.error:
-                body = zlib.decompress(body, -zlib.MAX_WBITS)
+            # zlib-wrapped as the standard says, or raw deflate as some servers send it.
+            wrapped = len(body) > 1 and body[0] & 0x0F == 8 and (body[0] << 8 | body[1]) % 31 == 0
+            body = _inflate(
+                body, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS, encoding, max_size
+            )
         elif encoding == "br":
-            with contextlib.suppress(ImportError):
-                # Optional, as for Scrapy: installed when the crawl could accept br.
-                body = importlib.import_module("brotli").decompress(body)
+            try:
+                body = _unbrotli(body, max_size)
+            except ImportError:
+                break  # optional, as for Scrapy: installed when the crawl could accept br
         elif encoding != "identity":
             break
     return body

@@ -22,7 +22,7 @@ from crawler.errors import EpaperError
 from crawler.params import parse_date, parse_papers
 from crawler.registry import load_registry
 from crawler.runs import summary_line
-from crawler.warc import WarcError, decoded_payload, read_record, reason_phrase
+from crawler.warc import PayloadError, WarcError, decoded_payload, read_record, reason_phrase
 
 SHOW_EPILOG = """\
 examples:
@@ -33,6 +33,7 @@ examples:
 
 The bytes come from the WARC record the row's capture_id points at (a revisit is
 followed to the record that holds the payload). The WARC folder is EPAPER_WARC_DIR.
+The body is decoded (gzip, deflate, br) up to DOWNLOAD_MAXSIZE bytes, the crawl's cap.
 """
 
 REPARSE_EPILOG = """\
@@ -44,6 +45,8 @@ examples:
 No network is used. Each crawl run in the WARC files is replayed in the order it ran,
 through the same spider, extractors and cleaning as a crawl; rows whose text changes are
 versioned as in a crawl. Every archived response is listed in captures first.
+A damaged record or a file cut short is skipped with a warning naming file and offset,
+and the exit status is then 1. SIGTERM or Ctrl-C stops it; run it again to finish.
 """
 
 KINDS = (*CAPTURE_COLUMNS, "capture")
@@ -51,6 +54,10 @@ KINDS = (*CAPTURE_COLUMNS, "capture")
 
 class CaptureNotFoundError(EpaperError):
     """The row does not exist, or has no capture."""
+
+
+class UndecodableBodyError(EpaperError):
+    """The archived body is not valid in its content encoding, or too large decoded."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -131,7 +138,15 @@ def run_show(args: argparse.Namespace) -> int:
             payload = read_record(directory, stored.payload_file, stored.payload_offset).payload
     except WarcError as exc:
         raise CaptureNotFoundError(str(exc)) from exc
-    body = payload if args.raw else decoded_payload(record, payload)
+    try:
+        body = (
+            payload
+            if args.raw
+            else decoded_payload(record, payload, settings.getint("DOWNLOAD_MAXSIZE"))
+        )
+    except PayloadError as exc:
+        msg = f"{args.kind} {args.row_id} ({stored.url}): {exc}"
+        raise UndecodableBodyError(msg) from None
     head = b""
     if args.headers:
         status = record.status or 0
@@ -181,4 +196,18 @@ def run_reparse(args: argparse.Namespace) -> int:
             print(f"epaper: error: {run.store_errors} items could not be stored", file=sys.stderr)
     if not result.runs:
         print("no archived issue matches; nothing to re-parse")
+    if result.interrupted:
+        print(
+            f"epaper: error: interrupted by {result.interrupted}: the rows re-parsed so far are "
+            "stored; run the same reparse again to finish",
+            file=sys.stderr,
+        )
+    if result.unreadable:
+        records = "record" if result.unreadable == 1 else "records"
+        print(
+            f"epaper: error: {result.unreadable} WARC {records} could not be read (damaged or "
+            "cut short; the warnings above name each file and offset); everything else was "
+            "re-parsed",
+            file=sys.stderr,
+        )
     return 0 if result.ok else 1

@@ -25,7 +25,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.html import get_base_url
 
-from crawler.archive import META_CAPTURE
+from crawler.archive import META_CAPTURE, NotArchivedResponseError
 from crawler.config import database_url
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
@@ -142,6 +142,8 @@ def failure_reason(failure: Failure) -> str:
     value = failure.value
     if isinstance(value, HttpError):
         return f"http {value.response.status}"
+    if isinstance(value, NotArchivedResponseError):
+        return f"not archived: {value.reason}"
     name = type(value).__name__
     text = str(value).lower()
     if "timeout" in name.lower() or "timed out" in text:

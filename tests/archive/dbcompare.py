@@ -22,8 +22,11 @@ SKIPPED = {"crawl_runs", "alembic_version"}
 KEPT_TIMES = {("captures", "fetched_at")}
 
 
-def table_contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table's rows as sorted tuples, with foreign keys as natural keys."""
+def table_contents(
+    engine: Engine, ignored: frozenset[tuple[str, str]] = frozenset()
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows as sorted tuples, with foreign keys as natural keys; ``ignored``
+    (table, column) pairs are left out."""
     tables = {t.name: t for t in Base.metadata.sorted_tables}
     with engine.connect() as conn:
         rows = {name: conn.execute(select(t)).mappings().all() for name, t in tables.items()}
@@ -51,6 +54,7 @@ def table_contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             c.name
             for c in table.columns
             if c.name != "id"
+            and (name, c.name) not in ignored
             and (not isinstance(c.type, DateTime) or (name, c.name) in KEPT_TIMES)
             and not (
                 hasattr(c.type, "impl")
@@ -64,9 +68,14 @@ def table_contents(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     return contents
 
 
-def differences(left: Engine, right: Engine, limit: int = 5) -> list[str]:
+def differences(
+    left: Engine,
+    right: Engine,
+    limit: int = 5,
+    ignored: frozenset[tuple[str, str]] = frozenset(),
+) -> list[str]:
     """Human-readable differences between two databases' contents (empty when equal)."""
-    a, b = table_contents(left), table_contents(right)
+    a, b = table_contents(left, ignored), table_contents(right, ignored)
     found = []
     for name in sorted(set(a) | set(b)):
         only_a = sorted(set(a.get(name, [])) - set(b.get(name, [])), key=repr)

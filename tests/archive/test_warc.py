@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
+import crawler.warc
 from crawler.files import FileStore, refusal_reason
 from crawler.warc import (
     OPEN_SUFFIX,
+    Damage,
     Exchange,
     WarcError,
     WarcWriter,
@@ -29,6 +31,7 @@ from crawler.warc import (
     warc_files,
 )
 from tests.archive.conftest import REPO_ROOT
+from tests.archive.enospc import small_disk_os
 from tests.archive.test_archive import warcio
 
 WHEN = dt.datetime(2021, 10, 20, 0, 30, tzinfo=dt.UTC)
@@ -198,3 +201,69 @@ def test_file_names_come_from_digests_and_never_leave_the_store(
     )
     with pytest.raises(WarcError):
         locate(tmp_path, "../etc/passwd")
+
+
+def test_a_write_that_fills_the_disk_leaves_no_half_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(crawler.warc, "os", small_disk_os(6000))
+    writer = WarcWriter(tmp_path)
+    written = [writer.write(exchange(n, os.urandom(1500))) for n in range(2)]
+    with pytest.raises(OSError, match="No space left on device"):
+        writer.write(exchange(3, os.urandom(1500)))
+    writer.close()
+    [closed] = warc_files(tmp_path)
+    assert not closed.name.endswith(OPEN_SUFFIX)
+    # The disk took part of the failed record; it was cut off again.
+    assert written and closed.stat().st_size < 6000
+    with closed.open("rb") as handle:
+        assert complete_length(handle) == closed.stat().st_size
+    assert warcio("check", str(closed)).returncode == 0
+    assert [r.record.url for r in iter_records(closed) if r.record.record_type == "response"] == [
+        c.url for c in written
+    ]
+
+
+def test_damaged_records_are_skipped_to_the_next_whole_one_and_counted(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path)
+    captures = [writer.write(exchange(n, os.urandom(2000))) for n in range(6)]
+    writer.close()
+    [path] = warc_files(tmp_path)
+    offsets = [r.offset for r in iter_records(path)]  # response, request, metadata each
+    data = bytearray(path.read_bytes())
+    # 64 zeroed bytes inside the second response; then inside both the fourth's last
+    # record and the fifth response, one after the other: one stretch of two records.
+    before_fifth = offsets[offsets.index(captures[4].warc_offset) - 1]
+    for hit in (captures[1].warc_offset + 700, before_fifth + 100, captures[4].warc_offset + 700):
+        data[hit : hit + 64] = bytes(64)
+    path.write_bytes(bytes(data))
+    damages: list[Damage] = []
+
+    def responses(source: Path) -> list[str]:
+        return [
+            r.record.url
+            for r in iter_records(source, damages.append)
+            if r.record.record_type == "response"
+        ]
+
+    assert responses(path) == [c.url for n, c in enumerate(captures) if n not in {1, 4}]
+    assert [(d.offset, d.records) for d in damages] == [
+        (captures[1].warc_offset, 1),
+        (before_fifth, 2),
+    ]
+    assert damages[0].resumed == captures[1].warc_offset + captures[1].warc_length
+    assert "1 record could not be read (not a whole gzip member" in damages[0].message
+    with pytest.raises(WarcError, match=f"offset {captures[1].warc_offset}: 1 record"):
+        list(iter_records(path))
+    with pytest.raises(WarcError, match="no readable WARC record at offset"):
+        read_record(tmp_path, captures[1].warc_file, captures[1].warc_offset)
+    # Cut short, a closed file loses its tail; an .open one stops there without a count.
+    os.truncate(path, captures[5].warc_offset + 100)
+    damages.clear()
+    assert captures[5].url not in responses(path)
+    assert damages[-1].resumed is None
+    assert "the file ends inside the record" in damages[-1].reason
+    opened = path.rename(path.with_name(path.name + OPEN_SUFFIX))
+    damages.clear()
+    assert captures[5].url not in responses(opened)
+    assert len(damages) == 2  # the two damaged stretches, not the cut tail
