@@ -17,6 +17,7 @@ from crawler.db.engine import make_engine, redact
 from crawler.db.runs import stored_papers
 from crawler.errors import ConfigurationError, EpaperError
 from crawler.params import ArgumentError, CrawlParams
+from crawler.registry import load_registry
 from crawler.runs import INTERRUPTED, RunRecorder, RunResult, summary_line
 
 CRAWL_EPILOG = """\
@@ -28,6 +29,8 @@ examples:
 
 A run resumes by itself: issues already complete in the database are not fetched again.
 """
+
+logger = logging.getLogger(__name__)
 
 UPDATE_EPILOG = """\
 examples:
@@ -135,6 +138,10 @@ def held_papers(url: str) -> list[str]:
             held = stored_papers(conn)
     finally:
         engine.dispose()
+    known = {paper.slug for paper in load_registry()}
+    for slug in sorted(set(held) - known):
+        logger.warning("%s: in the database but not in the registry: not updated", slug)
+    held = [slug for slug in held if slug in known]
     if not held:
         raise _nothing_held(url)
     return held

@@ -33,7 +33,11 @@ class Command(ScrapyCrawlCommand):
             super().process_options(args, opts)
         except (TypeError, ValueError, AttributeError) as exc:
             # -s NAME=VALUE that Scrapy cannot store (a list for a mapping, ...).
-            print(f"epaper: error: -s: {exc}", file=sys.stderr)
+            print(
+                f"epaper: error: -s: a value Scrapy cannot store (a mapping needs a JSON "
+                f"object): {exc}",
+                file=sys.stderr,
+            )
             raise SystemExit(2) from None
         assert self.settings is not None
         for warning in unknown_env_warnings():

@@ -37,8 +37,8 @@ def describe_database_error(exc: BaseException, url: str | None = None) -> str:
     >>> from sqlalchemy.exc import OperationalError
     >>> err = OperationalError("UPDATE ...", {}, sqlite3.OperationalError(
     ...     "attempt to write a readonly database"))
-    >>> describe_database_error(err, "sqlite:///data/a.sqlite3")  # doctest: +ELLIPSIS
-    'the database sqlite:///data/a.sqlite3 is read-only (check ...)'
+    >>> print(describe_database_error(err, "sqlite:///data/a.sqlite3"))  # doctest: +ELLIPSIS
+    the database sqlite:///data/a.sqlite3 is read-only (check ...)
     """
     original = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from crawler.db import models
 from crawler.db.models import utcnow
-from crawler.db.runs import KILLED, close_dead_runs, start_run
+from crawler.db.runs import KILLED, RUNS, close_dead_runs, start_run
 from crawler.mocksite.papers import DEFAULT_TODAY
 from crawler.mocksite.testing import MockSiteProcess, run_mocksite
 from tests.crawl.conftest import REPO, TODAY, crawl_env, epaper_command, run_epaper
@@ -151,10 +151,9 @@ def test_a_killed_run_is_marked_killed_by_the_next_one(
 def test_only_runs_whose_process_is_gone_are_marked_killed(engine: Engine) -> None:
     dead, alive, elsewhere = (start_run(engine, "crawl", {}) for _ in range(3))
     with engine.begin() as conn:
-        runs = models.CrawlRun.__table__
-        conn.execute(runs.update().where(runs.c.id == dead).values(pid=os.getpid() + 1))
-        conn.execute(runs.update().where(runs.c.id == alive).values(pid=os.getpid() + 2))
-        conn.execute(runs.update().where(runs.c.id == elsewhere).values(host="another-host"))
+        conn.execute(update(RUNS).where(RUNS.c.id == dead).values(pid=os.getpid() + 1))
+        conn.execute(update(RUNS).where(RUNS.c.id == alive).values(pid=os.getpid() + 2))
+        conn.execute(update(RUNS).where(RUNS.c.id == elsewhere).values(host="another-host"))
 
     def running(pid: int, since: dt.datetime) -> bool:
         assert since <= utcnow()
