@@ -87,18 +87,23 @@ def sqlite_file_problem(path: Path) -> str | None:
     return None
 
 
+def sqlite_problem(url: str) -> str | None:
+    """Why the SQLite file ``url`` names cannot be a database (None: it can, or no file)."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    return None if database.startswith("file:") else sqlite_file_problem(Path(database))
+
+
 def check_database(url: str) -> SchemaState:
     """Make sure the crawl can use ``url``: reachable, a usable schema (an empty or older one
     is upgraded), writable. Raises :class:`ConfigurationError` (exit 2) or ``SchemaError``
     (exit 3) with one line."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database:
-        database = parsed.database
-        if database != ":memory:" and not database.startswith("file:"):
-            problem = sqlite_file_problem(Path(database))
-            if problem:
-                msg = f"the database {redact(url)} {problem}"
-                raise ConfigurationError(msg)
+    problem = sqlite_problem(url)
+    if problem:
+        msg = f"the database {redact(url)} {problem}"
+        raise ConfigurationError(msg)
     try:
         state = ensure_schema(url)
         engine = make_engine(url)

@@ -185,7 +185,18 @@ CASES: dict[str, Callable[[Path], Case]] = {
     ),
     "unknown profile": args_case(2, "unknown profile", "--profile", "fastest"),
     "bad EPAPER_TODAY": env_setting("EPAPER_TODAY", "31/03/2025", "YYYY-MM-DD"),
+    "db upgrade, sqlite folder": lambda tmp: folder_for(tmp, ["db", "upgrade"]),
+    "db status, server unreachable": lambda tmp: Case(
+        ["db", "status", "--database", "postgresql+psycopg://postgres@127.0.0.1:1/postgres"],
+        2,
+        message="cannot connect",
+    ),
 }
+
+
+def folder_for(tmp: Path, command: list[str]) -> Case:
+    (tmp / "archive.sqlite3").mkdir()
+    return Case([*command, "--database", sqlite_url(tmp / "archive.sqlite3")], 2, message="folder")
 
 
 @pytest.fixture
@@ -199,7 +210,8 @@ def tmp(tmp_path: Path) -> Iterator[Path]:
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_bad_input_is_one_line_and_its_exit_code(name: str, tmp: Path) -> None:
     case = CASES[name](tmp)
-    if "EPAPER_BASE_URL_OVERRIDE" not in case.env and "--base-url-override" not in case.args:
+    crawling = case.args[0] in ("crawl", "update", "retry")
+    if crawling and "--base-url-override" not in case.args:
         case.args += ["--base-url-override", DEAD_SITE]
     env = {**crawl_env(tmp / "warc"), **case.env}
     done = subprocess.run(
