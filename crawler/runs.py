@@ -2,8 +2,13 @@
 
 A crawl checks its own counters when it closes (as spidermon monitors do): an issue
 without pages, pages without articles, failures above ``EPAPER_MAX_FAILURE_RATIO`` or a
-batch that could not be stored make the run *failed*: the reason is recorded, every
-problem is logged as an error naming the paper and date, and ``epaper`` exits with 1.
+batch that could not be stored make the run *failed*: the reason is recorded, Scrapy's
+finish reason becomes ``failed``, every problem is logged as an error naming the paper and
+date, and ``epaper`` (and ``scrapy crawl``) exit with 1.
+
+A run that was interrupted (Ctrl-C, SIGTERM) is recorded as such, never judged on what it
+had no time to find; its issue counts are read back from the database. A run whose process
+died without a word (SIGKILL) is marked ``killed`` by the next run on the same host.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from scrapy import signals
 from crawler.config import database_url
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
-from crawler.db.runs import finish_run, start_run
+from crawler.db.models import utcnow
+from crawler.db.runs import close_dead_runs, finish_run, issue_counts_since, start_run
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -45,17 +51,29 @@ def paper_counters(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     return dict(papers)
 
 
+#: Scrapy's finish reason for a run stopped by a signal (Ctrl-C, SIGTERM).
+INTERRUPTED = "shutdown"
+
+
 def judge(
     counters: Mapping[str, Mapping[str, int]],
     problems: list[str],
     max_failure_ratio: float,
     store_errors: int = 0,
+    reason: str = "finished",
 ) -> list[str]:
     """Every reason the run must fail; empty for a healthy run.
+
+    Only a run that ran to its end can conclude that the site has nothing where it should:
+    an interrupted one may simply not have got there.
 
     >>> judge({"lzcb": {"requests": 100, "failures": 6}}, [], 0.05)
     ['lzcb: 6 of 100 requests failed (more than 5%)']
     >>> judge({"lzcb": {"requests": 100, "failures": 5}}, [], 0.05)
+    []
+    >>> judge({"lzcb": {"requests": 9, "dates_planned": 30}}, [], 0.05)
+    ['lzcb: no issue found on any of 30 dates (has the site moved?)']
+    >>> judge({"lzcb": {"requests": 9, "dates_planned": 30}}, [], 0.05, reason="shutdown")
     []
     """
     reasons = list(problems)
@@ -67,7 +85,12 @@ def judge(
                 f"(more than {max_failure_ratio:.0%})"
             )
         planned = c.get("dates_planned", 0)
-        if planned >= 7 and not c.get("issues_found", 0) and not c.get("issues_missing", 0):
+        if (
+            reason == "finished"
+            and planned >= 7
+            and not c.get("issues_found", 0)
+            and not c.get("issues_missing", 0)
+        ):
             reasons.append(
                 f"{slug}: no issue found on any of {planned} dates (has the site moved?)"
             )
@@ -103,6 +126,11 @@ class RunResult:
     def ok(self) -> bool:
         return not self.failures and self.reason == "finished"
 
+    @property
+    def verdict(self) -> str:
+        """What ``crawl_runs.finish_reason`` and Scrapy's ``finish_reason`` stat say."""
+        return "failed" if self.failures else self.reason
+
 
 class RunRecorder:
     """Opens a ``crawl_runs`` row at start and closes it with counters and a verdict."""
@@ -112,6 +140,7 @@ class RunRecorder:
         self.url = database_url(crawler.settings)
         self.max_failure_ratio = crawler.settings.getfloat("EPAPER_MAX_FAILURE_RATIO")
         self.result = RunResult()
+        self.started_at = utcnow()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
@@ -133,6 +162,13 @@ class RunRecorder:
         ensure_schema(self.url)
         engine = make_engine(self.url)
         try:
+            killed = close_dead_runs(engine)
+            if killed:
+                logger.warning(
+                    "runs %s ended without closing their record (killed?): marked killed",
+                    ", ".join(map(str, killed)),
+                )
+            self.started_at = utcnow()
             self.result.run_id = start_run(engine, params.mode.value, params.as_json())
         finally:
             engine.dispose()
@@ -147,13 +183,19 @@ class RunRecorder:
             list(getattr(spider, "problems", [])),
             self.max_failure_ratio,
             int(stats.get(f"{PREFIX}store_errors", 0)),
+            reason,
         )
         self.result.reason = reason
         self.result.failures = failures
         self.result.counters = counters
-        verdict = "failed" if failures else reason
+        verdict = self.result.verdict
+        if self.crawler.stats is not None:
+            # Scrapy's own record of the run (its stats dump, ``scrapy crawl``'s exit status).
+            self.crawler.stats.set_value("finish_reason", verdict)
         engine = make_engine(self.url)
         try:
+            if reason != "finished":
+                self._count_from_database(engine, spider)
             finish_run(
                 engine, self.result.run_id, verdict, {"papers": counters, "failures": failures}
             )
@@ -163,3 +205,19 @@ class RunRecorder:
             logger.info("%s", summary_line(slug, counters[slug]))
         for failure in failures:
             logger.error("run failed: %s", failure)
+
+    def _count_from_database(self, engine: Any, spider: Spider) -> None:
+        """An interrupted run's issue counts, as stored: its issues in progress were stored
+        partial, but its counters only count the issues that finished."""
+        params = getattr(spider, "params", None)
+        if params is None:
+            return
+        slugs = [p.slug for p in params.papers]
+        with engine.connect() as conn:
+            stored = issue_counts_since(conn, slugs, self.started_at)
+        for slug in slugs:
+            if slug not in stored and slug not in self.result.counters:
+                continue
+            c = self.result.counters.setdefault(slug, {})
+            for status in ("complete", "partial", "missing"):
+                c[f"issues_{status}"] = stored.get(slug, {}).get(status, 0)

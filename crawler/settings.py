@@ -174,5 +174,8 @@ EXTENSIONS = {
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
-# ``EPAPER_*`` environment variables override the values above under ``scrapy crawl`` too.
+# ``EPAPER_*`` environment variables override the values above under ``scrapy crawl`` too:
+# its ``crawl`` command (crawler/commands/crawl.py) applies them, and checks every setting,
+# before Scrapy builds anything; the add-on does it for Scrapy's other commands.
+COMMANDS_MODULE = "crawler.commands"
 ADDONS = {"crawler.config.EnvironmentAddon": 0}

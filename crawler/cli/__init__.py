@@ -12,7 +12,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from crawler import __version__
+from crawler.config import unknown_env_warnings
 from crawler.errors import EpaperError
 
 #: Command modules, in the order ``epaper --help`` lists them.
@@ -73,11 +76,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return 2
+    for warning in unknown_env_warnings():
+        print(f"epaper: warning: {warning}", file=sys.stderr)
     try:
         return int(func(args))
     except EpaperError as exc:
         print(f"epaper: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except SQLAlchemyError as exc:
+        # A command that met the database before checking it; still one line, not a trace.
+        from crawler.db.check import describe_database_error
+
+        print(f"epaper: error: {describe_database_error(exc)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("epaper: interrupted", file=sys.stderr)
         return 130

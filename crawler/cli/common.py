@@ -6,9 +6,14 @@ Declared once so every command words them alike and maps them to the same settin
 from __future__ import annotations
 
 import argparse
+import logging
+from pathlib import Path
 from typing import Any
 
+from scrapy.settings import BaseSettings
+
 from crawler import settings as defaults
+from crawler.errors import ConfigurationError
 from crawler.params import ArgumentError
 
 #: Command-line options (``argparse`` dests) that set one setting each.
@@ -79,3 +84,30 @@ def add_wait_option(parser: argparse.ArgumentParser) -> None:
 def lock_wait(args: argparse.Namespace, settings: Any) -> bool:
     """Whether this command waits for the archive's writer lock."""
     return bool(getattr(args, "wait", False)) or settings.getbool("EPAPER_LOCK_WAIT")
+
+
+def log_to_file(settings: BaseSettings) -> None:
+    """With Scrapy's ``LOG_FILE`` set (``-s LOG_FILE=logs/update.log``), send the command's
+    log there from the start, not only the crawl's; its folder is made when missing.
+
+    The summary still goes to standard output and errors to standard error, where cron
+    mails them.
+    """
+    name = str(settings.get("LOG_FILE") or "")
+    if not name:
+        return
+    path = Path(name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding=settings.get("LOG_ENCODING") or "utf-8")
+    except OSError as exc:
+        msg = f"LOG_FILE={name!r}: cannot write there ({exc.strerror})"
+        raise ConfigurationError(msg) from None
+    handler.setFormatter(
+        logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))
+    )
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        handler.setLevel(old.level)
+        root.removeHandler(old)
+    root.addHandler(handler)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from crawler.cli.common import add_database_option
 from crawler.config import database_url, load_settings
+from crawler.db.check import describe_database_error, sqlite_problem
 from crawler.db.engine import make_engine, redact
 from crawler.db.migrate import alembic_config, schema_state, upgrade
+from crawler.errors import ConfigurationError
 
 DB_EPILOG = """\
 examples:
@@ -45,12 +49,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _url(args: argparse.Namespace) -> str:
-    return str(args.database) if args.database else database_url(load_settings())
+    """The database URL, checked like every setting, and the file it names, if any."""
+    url = database_url(
+        load_settings({"EPAPER_DATABASE_URL": args.database} if args.database else None)
+    )
+    problem = sqlite_problem(url)
+    if problem:
+        raise ConfigurationError(f"the database {redact(url)} {problem}")
+    return url
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
     url = _url(args)
-    before = upgrade(url)
+    try:
+        before = upgrade(url)
+    except SQLAlchemyError as exc:
+        raise ConfigurationError(describe_database_error(exc, url)) from exc
     if before.is_current:
         print(f"{redact(url)}: schema already at {before.head}")
     else:
@@ -63,6 +77,8 @@ def run_status(args: argparse.Namespace) -> int:
     engine = make_engine(url)
     try:
         state = schema_state(engine, alembic_config(url))
+    except SQLAlchemyError as exc:
+        raise ConfigurationError(describe_database_error(exc, url)) from exc
     finally:
         engine.dispose()
     verdict = "current" if state.is_current else "needs `epaper db upgrade`"

@@ -310,6 +310,9 @@ class CrawlRun(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column()
     finish_reason: Mapped[str | None] = mapped_column(String(64))
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The process that runs it: a run left unfinished by a process that is gone was killed.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
 
 
 class WriterLock(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,22 @@ def test_scrapy_crawl_refuses_a_bad_argument_in_one_line() -> None:
     assert done.returncode == 2
     assert "epaper: error: paper: unknown paper 'nope'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_scrapy_crawl_refuses_a_bad_setting_in_one_line_before_it_starts() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}
+    env["EPAPER_MAX_FAILURE_RATIO"] = "nan"
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "epaper", "-a", "paper=lzcb"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        (
+            "epaper: error: EPAPER_MAX_FAILURE_RATIO='nan' (from the environment) "
+            "is not a finite number"
+        )
+    ]
 
 
 def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
