@@ -85,6 +85,7 @@ class ScrapydNode:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             jobs = self.get("listjobs.json", project=PROJECT)
+            entry: dict[str, Any]
             for entry in jobs["finished"]:
                 if entry["id"] == job:
                     return entry
@@ -225,9 +226,7 @@ def _schedule(node: ScrapydNode, base_url: str, database: str, warc_dir: Path) -
 def _runs(engine: Engine) -> list[tuple[str, str | None]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            select(models.CrawlRun.mode, models.CrawlRun.finish_reason).order_by(
-                models.CrawlRun.id
-            )
+            select(models.CrawlRun.mode, models.CrawlRun.finish_reason).order_by(models.CrawlRun.id)
         ).all()
     return [(r.mode, r.finish_reason) for r in rows]
 
