@@ -76,6 +76,12 @@ def parse_papers(value: str | Sequence[str], registry: Registry) -> tuple[Paper,
     return tuple(p for p in registry if p.slug in wanted)
 
 
+#: Spider arguments that Scrapyd adds to every job it runs (``-a _job=ID``, and
+#: ``-a _version=V`` when schedule.json names a version): they identify the job, not the crawl.
+#: Scrapyd turns ``setting=NAME=VALUE`` into ``-s NAME=VALUE``, so no ``setting`` arrives here.
+SCRAPYD_ARGUMENTS = frozenset({"_job", "_version"})
+
+
 @dataclass(frozen=True, slots=True)
 class CrawlParams:
     """The validated arguments of one run."""
@@ -122,10 +128,20 @@ class CrawlParams:
         Traceback (most recent call last):
         ...
         crawler.params.ArgumentError: since 2021-10-31 is after until 2021-10-01
+
+        Scrapyd's own arguments are taken and ignored; any other is refused:
+
+        >>> CrawlParams.from_arguments({"paper": "lzcb", "_job": "6487ec79", "_version": "1"},
+        ...     today=dt.date(2025, 1, 1)).as_json()["papers"]
+        ['lzcb']
+        >>> CrawlParams.from_arguments({"paper": "lzcb", "_jobs": "6487ec79"})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        crawler.params.ArgumentError: unknown argument '_jobs' (known: mode, paper, ...)
         """
         registry = registry or load_registry()
         known = {"paper", "papers", "mode", "since", "until", "today"}
-        unknown = sorted(set(args) - known)
+        unknown = sorted(set(args) - known - SCRAPYD_ARGUMENTS)
         if unknown:
             msg = f"unknown argument {unknown[0]!r} (known: {', '.join(sorted(known))})"
             raise ArgumentError(msg)

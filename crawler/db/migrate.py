@@ -5,9 +5,12 @@ from __future__ import annotations
 import atexit
 import contextlib
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -59,10 +62,30 @@ def migrations_dir() -> Path:
     if isinstance(location, Path):
         return location
     try:
-        return _UNPACKED.enter_context(resources.as_file(location))
-    except (OSError, TypeError, NotImplementedError) as exc:  # a directory needs Python 3.12
+        return _unpack(location)
+    except OSError as exc:
         msg = f"cannot unpack the package's migrations to a folder: {exc}"
         raise SchemaError(msg) from exc
+
+
+def _unpack(location: Traversable) -> Path:
+    """Copy a zipped resource folder (an egg on Scrapyd) to a temporary folder.
+
+    ``resources.as_file`` takes a folder only from Python 3.12 on.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="epaper-migrations-"))
+    _UNPACKED.callback(shutil.rmtree, folder, ignore_errors=True)
+    pending = [(location, folder)]
+    while pending:
+        source, target = pending.pop()
+        for entry in source.iterdir():
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    (target / entry.name).mkdir()
+                    pending.append((entry, target / entry.name))
+            else:
+                (target / entry.name).write_bytes(entry.read_bytes())
+    return folder
 
 
 def alembic_config(url: str) -> Config:
