@@ -273,3 +273,8 @@ def test_a_failed_run_on_scrapyd_is_recorded_failed_and_says_why_in_the_log(
         assert _runs(engine) == [("crawl", "failed")]
     finally:
         engine.dispose()
+    # Scrapy's own stats and Scrapyd's process status say so too.
+    assert "'finish_reason': 'failed'" in log
+    assert f"Process died: exitstatus=1 project='{PROJECT}' spider='epaper' job='{job}'" in (
+        deployed.log()
+    )
