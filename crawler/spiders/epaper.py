@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import re
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -46,7 +46,7 @@ from crawler.items import (
     PageRef,
 )
 from crawler.params import ArgumentError, CrawlParams, beijing_today
-from crawler.planning import PaperPlan, plan_paper
+from crawler.planning import CALENDAR_FAMILIES, PaperPlan, plan_paper
 from crawler.registry import Paper
 from crawler.tracking import CrawlTracker, IssueKey
 from crawler.urls import canonical_url
@@ -76,6 +76,8 @@ META_FILE_PAPER = "epaper_file_paper"
 META_FILE_URL = "epaper_file_url"
 #: The capture of an article's first part, kept while its continuation parts are fetched.
 META_HEAD_CAPTURE = "epaper_head_capture"
+#: A calendar request's (year, month).
+META_MONTH = "epaper_month"
 
 
 def merge_parts(head: Article, part: Article) -> Article:
@@ -99,6 +101,27 @@ def merge_parts(head: Article, part: Article) -> Article:
         images=head.images + tuple(i for i in part.images if i.url not in seen),
         continuations=continuations,
     )
+
+
+def calendar_gaps(
+    slug: str, plan: PaperPlan, listed: Iterable[dt.date], month: tuple[int, int], today: dt.date
+) -> Iterator[IssueOutcome]:
+    """The wanted days of a calendar's month that it does not list, as dates without issue.
+
+    >>> from crawler.registry import load_registry
+    >>> paper = load_registry().get("kjrb")
+    >>> plan = PaperPlan(paper, dt.date(2025, 2, 27), dt.date(2025, 3, 3))
+    >>> [o.date.day for o in calendar_gaps("kjrb", plan, [dt.date(2025, 2, 27)], (2025, 2),
+    ...     dt.date(2025, 3, 1))]
+    [28]
+    """
+    days = set(listed)
+    day = dt.date(*month, 1)
+    while day.month == month[1]:
+        by_calendar = plan.paper.era_for(day).family in CALENDAR_FAMILIES
+        if by_calendar and day < today and plan.wants(day) and day not in days:
+            yield IssueOutcome(slug, day, "none", reason="calendar")
+        day += dt.timedelta(days=1)
 
 
 def source_id(url: str) -> str | None:
@@ -239,7 +262,7 @@ class EpaperSpider(scrapy.Spider):
                 yield self._request(
                     calendar_url(root, year, month),
                     self.parse_calendar,
-                    {META_PAPER: slug, META_KIND: "calendar"},
+                    {META_PAPER: slug, META_KIND: "calendar", META_MONTH: (year, month)},
                     errback=self.calendar_failed,
                 )
             for day in plan.dates:
@@ -260,14 +283,17 @@ class EpaperSpider(scrapy.Spider):
 
     # --- callbacks --------------------------------------------------------------------
 
-    def parse_calendar(self, response: Response) -> Iterator[Request]:
+    def parse_calendar(self, response: Response) -> Iterator[Request | IssueOutcome]:
         slug = response.meta[META_PAPER]
         plan = self.plans[slug]
-        for day in parse_calendar(response.text, response.url):
+        listed = parse_calendar(response.text, response.url)
+        for day in listed:
             if plan.wants(day):
                 request = self._issue_request(plan.paper, day, listed=True)
                 if request is not None:
                     yield request
+        # The month's other wanted days have no issue: the calendar says so.
+        yield from calendar_gaps(slug, plan, listed, response.meta[META_MONTH], self.params.today)
 
     def calendar_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
@@ -582,10 +608,13 @@ class EpaperSpider(scrapy.Spider):
                 if outcome is not None:
                     yield outcome
             else:
-                # A date without an issue (a weekend, a holiday): nothing to store.
+                # A date without an issue (a weekend, a holiday): stored as such.
                 self._stat(slug, "dates_without_issue")
-                self.tracker.issue((slug, request.meta[META_DATE])).closed = True
+                day = request.meta[META_DATE]
+                self.tracker.issue((slug, day)).closed = True
                 self.tracker.resolve(requested_url(request))
+                if day < self.params.today:  # today's may come later in the day
+                    yield IssueOutcome(slug, day, "none", url=requested_url(request), reason="404")
             return
         yield from self._fail(request, reason, kind)
 
