@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "crawler.cli.archive",
     "crawler.cli.mocksite",
     "crawler.cli.eval",
+    "crawler.cli.analysis",
 )
 
 EPILOG = """\
@@ -30,6 +31,7 @@ examples:
   epaper db status                       show the schema version of the database
   epaper mocksite serve --port 8000      serve the mock e-paper site on 127.0.0.1
   epaper crawl lzcb --since 2021-10-01 --until 2021-10-31
+  epaper coverage lzcb --format html --out coverage.html
 
 The database is EPAPER_DATABASE_URL (default sqlite:///data/epaper.sqlite3).
 Every setting and command is documented in docs/.

@@ -124,6 +124,20 @@ def calendar_gaps(
         day += dt.timedelta(days=1)
 
 
+def outside_window(since: dt.date | None, first_issue: dt.date) -> Iterator[dt.date]:
+    """The dates asked for that come before a paper's first issue: it has none of them.
+
+    >>> [d.day for d in outside_window(dt.date(2021, 10, 6), dt.date(2021, 10, 8))]
+    [6, 7]
+    >>> list(outside_window(None, dt.date(2021, 10, 8)))
+    []
+    """
+    day = since
+    while day is not None and day < first_issue:
+        yield day
+        day += dt.timedelta(days=1)
+
+
 def source_id(url: str) -> str | None:
     """The CMS's own id of an article, from its URL.
 
@@ -257,6 +271,8 @@ class EpaperSpider(scrapy.Spider):
         for slug, plan in self.plans.items():
             paper = plan.paper
             self._stat(slug, "dates_planned", len(plan.dates))
+            for day in outside_window(self.params.since, paper.first_issue):
+                yield IssueOutcome(slug, day, "none", reason="outside window")
             for year, month in plan.calendar_months:
                 root = paper.root_url(dt.date(year, month, 1), self.override)
                 yield self._request(
