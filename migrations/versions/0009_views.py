@@ -96,8 +96,8 @@ SELECT
     a.subtitle AS subtitle,
     a.byline AS byline,
     1 + (SELECT count(*) {parts}) AS part_count,
-    COALESCE(pg.number, '?') || COALESCE((SELECT group_concat(n, ',') FROM (
-        SELECT COALESCE(tp.number, '?') AS n {parts} ORDER BY tp."order", t."order")), '')
+    COALESCE(pg.number, '?') || COALESCE((SELECT group_concat(n, '') FROM (
+        SELECT ',' || COALESCE(tp.number, '?') AS n {parts} ORDER BY tp."order", t."order")), '')
         AS pages,
     a.char_count + COALESCE((SELECT sum(t.char_count) {parts}), 0) AS characters,
     a.body || COALESCE((SELECT group_concat(b, '') FROM (
