@@ -176,13 +176,11 @@ def test_coverage_per_month(crawled: Archive) -> None:
 
 
 def test_stories_across_pages(crawled: Archive) -> None:
-    by_url = {r["url"]: r for r in crawled.articles()}
     want = set()
     for tail in crawled.tails():
-        (head,) = [r for r in by_url.values() if r["date"] == tail["date"] and r["paper"] ==
-                   tail["paper"] and r["title"] == tail["title"] and "continued" in r["quirks"]]  # fmt: skip
-        want.add((head["paper"], head["date"], head["title"],
-                  f"{head['page_number']},{tail['page_number']}"))  # fmt: skip
+        head = crawled.head_of(tail)
+        pages = f"{head['page_number']},{tail['page_number']}"
+        want.add((head["paper"], head["date"], head["title"], pages))
     rows = run(crawled, "stories_across_pages")
     assert want
     assert {(r.paper, iso(r.date), r.title, r.pages) for r in rows} == want

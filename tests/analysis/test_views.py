@@ -37,7 +37,7 @@ def test_issue_coverage_has_one_row_per_paper_and_date_agreeing_with_the_truth(
         assert {d for p, d in rows if p == paper} == span, paper
         published = crawled.issue_dates(paper)
         for date in sorted(span):
-            state, reason, flag = rows[(paper, date)]
+            state, _reason, flag = rows[(paper, date)]
             if date not in dates:
                 assert (state, flag) == ("not crawled", None), (paper, date)
             elif date in published:
@@ -73,15 +73,7 @@ def test_every_continuation_is_one_story_and_stories_per_day_equal_the_truth(
         ).all()
     heads = {}
     for tail in tails:
-        # Its head: the article of the same issue with the same title that continues.
-        (head,) = [
-            r
-            for r in by_url.values()
-            if r["paper"] == tail["paper"]
-            and r["date"] == tail["date"]
-            and r["title"] == tail["title"]
-            and "continued" in r["quirks"]
-        ]
+        head = crawled.head_of(tail)
         heads[head["url"]] = tail
         assert story_of[ids[tail["url"]]] == ids[head["url"]], tail["url"]
         assert story_of[ids[head["url"]]] == ids[head["url"]]
@@ -97,8 +89,6 @@ def test_every_continuation_is_one_story_and_stories_per_day_equal_the_truth(
         if "continuation" not in r["quirks"] and (r["paper"], r["date"]) not in partial
     )
     got = Counter(
-        key
-        for row in stories
-        if (key := (row.paper, as_date(row.date).isoformat())) not in partial
+        key for row in stories if (key := (row.paper, as_date(row.date).isoformat())) not in partial
     )
     assert got == want
