@@ -15,7 +15,8 @@ from crawler.datasette import cookbook_queries
 from crawler.db.analysis import as_date
 from tests.analysis.conftest import Archive
 
-pytestmark = pytest.mark.slow
+# One worker crawls the archive once per backend (package fixture) and runs them all.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("analysis")]
 
 COOKBOOK = Path(__file__).resolve().parents[2] / "docs" / "sql-cookbook.md"
 QUERIES = {q.name: q for q in cookbook_queries(COOKBOOK.read_text(encoding="utf-8"))}

@@ -25,7 +25,8 @@ from crawler.db.analysis import ARTICLE_COLUMNS, COVERAGE_STATES, ArticleFilter,
 from tests.analysis.conftest import Archive
 from tests.crawl.conftest import REPO
 
-pytestmark = pytest.mark.slow
+# One worker crawls the archive once per backend (package fixture) and runs them all.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("analysis")]
 
 
 def epaper(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

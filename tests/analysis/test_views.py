@@ -11,7 +11,8 @@ from sqlalchemy import text
 from crawler.db.analysis import as_date
 from tests.analysis.conftest import Archive, day
 
-pytestmark = pytest.mark.slow
+# One worker crawls the archive once per backend (package fixture) and runs them all.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("analysis")]
 
 
 def coverage(archive: Archive) -> dict[tuple[str, dt.date], tuple[str, str | None, int | None]]:
