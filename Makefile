@@ -21,13 +21,13 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lint,bench,scrapyd]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lint,bench,scrapyd,export,datasette]"
 	@touch $@
 
 install: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)

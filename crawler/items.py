@@ -249,14 +249,21 @@ class FetchFailure:
 
 @dataclass(frozen=True, slots=True)
 class IssueOutcome:
-    """The end of an issue's crawl: complete when nothing failed, else partial."""
+    """The end of an issue's crawl: complete when nothing failed, else partial.
+
+    ``none`` is a date without an issue, and ``reason`` says how that was known:
+    ``calendar`` (the site's calendar does not list it), ``404`` (its index answers 404
+    and nothing listed it), ``soft-404`` or ``outside window`` (before the archive's first
+    issue).
+    """
 
     paper: str
     date: dt.date
-    status: str  # "complete" | "partial" | "missing"
+    status: str  # "complete" | "partial" | "missing" | "none"
     failures: tuple[FetchFailure, ...] = ()
     url: str | None = None
     edition: str = ""
+    reason: str | None = None  # for "none": how the date was known to have no issue
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ def _plan_update(
     params: CrawlParams, paper: Paper, stored: Mapping[dt.date, StoredIssue]
 ) -> PaperPlan:
     today = params.today
-    published = [d for d, s in stored.items() if s.status != "missing"]
+    published = [d for d, s in stored.items() if s.status not in {"missing", "none"}]
     if not published:
         return PaperPlan(
             paper,

@@ -50,3 +50,43 @@ def test_every_column_is_documented_in_the_data_model(table: str, column: str) -
     assert len(section) == 2, f"table {table} has no section in docs/data-model.md"
     body = section[1].split("\n## ", 1)[0]
     assert f"`{column}`" in body, f"{table}.{column} is not documented"
+
+
+def _views() -> list[tuple[str, str]]:
+    """(view, column) of every view the migrations create, read from a new SQLite database."""
+    import tempfile
+
+    from sqlalchemy import inspect
+
+    from crawler.db.engine import make_engine
+    from crawler.db.migrate import upgrade
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/views.sqlite3"
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            inspector = inspect(engine)
+            return [
+                (view, column["name"])
+                for view in sorted(inspector.get_view_names())
+                for column in inspector.get_columns(view)
+            ]
+        finally:
+            engine.dispose()
+
+
+VIEW_COLUMNS = _views()
+
+
+def test_the_migrations_create_the_analysts_views() -> None:
+    assert {view for view, _ in VIEW_COLUMNS} == {"article_full", "stories", "issue_coverage"}
+
+
+@pytest.mark.parametrize(("view", "column"), VIEW_COLUMNS)
+def test_every_view_column_is_documented_in_the_data_model(view: str, column: str) -> None:
+    text = (DOCS / "data-model.md").read_text(encoding="utf-8")
+    section = text.split(f"## `{view}` (view)", 1)
+    assert len(section) == 2, f"view {view} has no section in docs/data-model.md"
+    body = section[1].split("\n## ", 1)[0]
+    assert f"| `{column}` |" in body, f"{view}.{column} is not documented"

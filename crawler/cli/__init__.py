@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "crawler.cli.archive",
     "crawler.cli.mocksite",
     "crawler.cli.eval",
+    "crawler.cli.analysis",
 )
 
 EPILOG = """\
@@ -35,6 +36,7 @@ examples:
   epaper mocksite serve --port 8000      serve the mock e-paper site on 127.0.0.1
   epaper crawl lzcb --since 2021-10-01 --until 2021-10-31
   epaper papers                          the papers the crawler knows, and what is stored
+  epaper coverage lzcb --format html --out coverage.html
 
 The database is EPAPER_DATABASE_URL (default sqlite:///data/epaper.sqlite3).
 Every setting and command is documented in docs/.

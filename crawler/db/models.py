@@ -39,7 +39,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ISSUE_STATUSES = ("complete", "partial", "missing")
+ISSUE_STATUSES = ("complete", "partial", "missing", "none")
+
+#: How a date was known to have no issue (``issues.none_reason`` of a ``none`` row).
+NONE_REASONS = ("calendar", "404", "soft-404", "outside window")
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -131,7 +134,9 @@ class Issue(Base):
     __tablename__ = "issues"
     __table_args__ = (
         UniqueConstraint("paper_id", "date", "edition"),
-        CheckConstraint("status IN ('complete', 'partial', 'missing')", name="status_known"),
+        CheckConstraint(
+            "status IN ('complete', 'partial', 'missing', 'none')", name="status_known"
+        ),
         Index("ix_issues_date", "date"),
     )
 
@@ -141,6 +146,8 @@ class Issue(Base):
     edition: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="partial")
+    # For a date without an issue (status ``none``): how that was known (NONE_REASONS).
+    none_reason: Mapped[str | None] = mapped_column(String(16))
     expected_page_count: Mapped[int | None] = mapped_column(Integer)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))
     first_crawled_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -241,6 +248,31 @@ class ArticleAuthor(Base):
     role: Mapped[str] = mapped_column(Text)
 
     article: Mapped[Article] = relationship(back_populates="authors")
+
+
+class ArticleLink(Base):
+    """A printed pointer from an article to the rest of its story: 下转第X版 / 参见第X版.
+
+    ``target_id`` is the article the pointer leads to (the part on that page with the same
+    title) and ``story_id`` the first part of the story, both resolved when the issue's
+    crawl ends (:func:`crawler.db.writer.link_stories`); NULL while the part is not found.
+    """
+
+    __tablename__ = "article_links"
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        Index("ix_article_links_target_id", "target_id"),
+        Index("ix_article_links_story_id", "story_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # "continued_on" (下转/参见第X版)
+    page_number: Mapped[str | None] = mapped_column(String(16))  # as the note prints it
+    url: Mapped[str | None] = mapped_column(String(500))  # the note's link, when it has one
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
 
 
 class ArticleImage(Base):

@@ -37,11 +37,12 @@ def stored_issues(
 
 
 def newest_issue(conn: Connection, paper: str) -> StoredIssue | None:
-    """The newest stored issue of ``paper`` that the site published (not ``missing``)."""
+    """The newest stored issue of ``paper`` that the site published (not ``missing`` or
+    ``none``)."""
     row = conn.execute(
         select(ISSUES.c.date, ISSUES.c.status, ISSUES.c.url)
         .join(PAPERS, PAPERS.c.id == ISSUES.c.paper_id)
-        .where(PAPERS.c.slug == paper, ISSUES.c.status != "missing")
+        .where(PAPERS.c.slug == paper, ISSUES.c.status.not_in(("missing", "none")))
         .order_by(ISSUES.c.date.desc())
         .limit(1)
     ).one_or_none()
@@ -95,7 +96,7 @@ def paper_summaries(conn: Connection) -> list[PaperSummary]:
                 func.min(ISSUES.c.date).label("first"),
                 func.max(ISSUES.c.date).label("last"),
             )
-            .where(ISSUES.c.status != "missing")
+            .where(ISSUES.c.status.not_in(("missing", "none")))
             .group_by(ISSUES.c.paper_id)
         )
     }

@@ -22,6 +22,7 @@ from crawler.db.models import (
     Article,
     ArticleAuthor,
     ArticleImage,
+    ArticleLink,
     ArticleVersion,
     FetchFailure,
     Issue,
@@ -29,7 +30,7 @@ from crawler.db.models import (
     Paper,
 )
 from crawler.items import Article as ArticleItem
-from crawler.items import to_jsonable
+from crawler.items import Continuation, to_jsonable
 
 PAPERS = cast(Table, Paper.__table__)
 ISSUES = cast(Table, Issue.__table__)
@@ -37,6 +38,7 @@ PAGES = cast(Table, Page.__table__)
 ARTICLES = cast(Table, Article.__table__)
 AUTHORS = cast(Table, ArticleAuthor.__table__)
 IMAGES = cast(Table, ArticleImage.__table__)
+LINKS = cast(Table, ArticleLink.__table__)
 VERSIONS = cast(Table, ArticleVersion.__table__)
 FAILURES = cast(Table, FetchFailure.__table__)
 
@@ -305,6 +307,13 @@ def store_article(
                 "order": values["order"],
             },
         )
+        if _jumps(record.article):
+            # Stored before links were kept (schema 0008): add them now, once.
+            has_links = conn.execute(
+                select(LINKS.c.id).where(LINKS.c.article_id == article_id).limit(1)
+            ).first()
+            if has_links is None:
+                _write_links(conn, article_id, record.article)
         return article_id, Outcome.UNCHANGED
 
     versions = VERSIONS
@@ -346,6 +355,7 @@ def _write_parts(
     if replace:
         conn.execute(delete(authors).where(authors.c.article_id == article_id))
         conn.execute(delete(images).where(images.c.article_id == article_id))
+        conn.execute(delete(LINKS).where(LINKS.c.article_id == article_id))
     if item.authors:
         conn.execute(
             cached_statement(("insert", "authors"), authors.insert),
@@ -360,6 +370,32 @@ def _write_parts(
             [
                 {"article_id": article_id, "position": i, "url": im.url, "caption": im.caption}
                 for i, im in enumerate(item.images, 1)
+            ],
+        )
+    _write_links(conn, article_id, item)
+
+
+def _jumps(item: ArticleItem) -> list[Continuation]:
+    """The 下转第X版 pointers of an article (its parts, content_N_2, are merged already)."""
+    return [c for c in item.continuations if c.kind == "page"]
+
+
+def _write_links(conn: Connection, article_id: int, item: ArticleItem) -> None:
+    # The rest of the story is another article of the issue, found when the issue ends
+    # (crawler.db.writer.link_stories).
+    jumps = _jumps(item)
+    if jumps:
+        conn.execute(
+            cached_statement(("insert", "links"), LINKS.insert),
+            [
+                {
+                    "article_id": article_id,
+                    "position": i,
+                    "kind": "continued_on",
+                    "page_number": c.page_number,
+                    "url": c.url,
+                }
+                for i, c in enumerate(jumps, 1)
             ],
         )
 
@@ -408,13 +444,18 @@ def record_issue_outcome(
     status: str,
     failures: list[tuple[str, str, str, str | None]],
     at: dt.datetime,
+    *,
+    none_reason: str | None = None,
 ) -> None:
     """Set an issue's status and replace its failures: ``(url, kind, reason, page_number)``.
 
     A URL that failed before keeps its first failure time and counts one more attempt.
+    ``none_reason`` says how a date without an issue (status ``none``) was known.
     """
     conn.execute(
-        update(ISSUES).where(ISSUES.c.id == issue_id).values(status=status, last_crawled_at=at)
+        update(ISSUES)
+        .where(ISSUES.c.id == issue_id)
+        .values(status=status, last_crawled_at=at, none_reason=none_reason)
     )
     urls = [url[:FAILED_URL_CHARS] for url, _, _, _ in failures]
     conn.execute(

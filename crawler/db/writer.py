@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from crawler.db.models import utcnow
 from crawler.db.store import (
     ARTICLES,
     ISSUES,
+    LINKS,
     PAGES,
     ArticleRecord,
     record_issue_outcome,
@@ -343,6 +345,8 @@ class BatchWriter:
             article_id, outcome = store_article(conn, record, at)
             self._link_capture(conn, ARTICLES, article_id, item.capture)
             counts[f"{item.paper}/articles_{outcome.value}"] += 1
+        elif item.status == "none":
+            self._store_no_issue(conn, item, at, counts)
         else:
             issue_id = self._issue_id(
                 conn, item.paper, item.date, item.edition, at=at, url=item.url
@@ -351,6 +355,7 @@ class BatchWriter:
             failures = [(f.url, f.kind, f.reason, f.page_number) for f in item.failures]
             record_issue_outcome(conn, issue_id, item.status, failures, at)
             mark_duplicates(conn, issue_id)
+            link_stories(conn, issue_id)
             counts[f"{item.paper}/issues_{item.status}"] += 1
 
     def _with_store_failures(self, outcome: IssueOutcome) -> IssueOutcome:
@@ -365,6 +370,37 @@ class BatchWriter:
             if url not in known
         )
         return replace(outcome, status="partial", failures=outcome.failures + added)
+
+    def _store_no_issue(
+        self, conn: Connection, item: IssueOutcome, at: dt.datetime, counts: Counter[str]
+    ) -> None:
+        """A date without an issue: a ``none`` row, unless an issue of that date is stored
+        (its index was seen once: a site that stops serving it does not unpublish it)."""
+        paper_id = self._paper_id(conn, item.paper)
+        row = conn.execute(
+            select(ISSUES.c.id, ISSUES.c.status, ISSUES.c.expected_page_count).where(
+                ISSUES.c.paper_id == paper_id,
+                ISSUES.c.date == item.date,
+                ISSUES.c.edition == item.edition,
+            )
+        ).one_or_none()
+        if row is not None and row.status != "none" and row.expected_page_count is not None:
+            return
+        if row is None:
+            issue_id = upsert_issue(
+                conn,
+                paper_id=paper_id,
+                date=item.date,
+                edition=item.edition,
+                url=item.url or "",
+                status="none",
+                crawled_at=at,
+            )
+        else:
+            issue_id = int(row.id)
+        self._issues[(paper_id, item.date, item.edition)] = issue_id
+        record_issue_outcome(conn, issue_id, "none", [], at, none_reason=item.reason)
+        counts[f"{item.paper}/dates_without_issue_stored"] += 1
 
     def _capture_id(self, conn: Connection, ref: CaptureRef, *, insert: bool = False) -> int | None:
         """The ``captures`` id of ``ref``: inserted when ``insert`` (the archive announced it),
@@ -509,3 +545,80 @@ def mark_duplicates(conn: Connection, issue_id: int) -> int:
             )
             marked += wanted is not None
     return marked
+
+
+def page_key(number: str | None) -> str | None:
+    """A page number as a 下转第X版 note and the page list may both print it.
+
+    >>> [page_key(n) for n in ("05", "5", "A01", "a1", "B12", None)]
+    ['5', '5', 'A1', 'A1', 'B12', None]
+    """
+    if number is None:
+        return None
+    match = re.fullmatch(r"([A-Za-z]*)0*(\d+)", number.strip())
+    if match is None:
+        return number.strip().upper()
+    return match[1].upper() + match[2]
+
+
+def link_stories(conn: Connection, issue_id: int) -> int:
+    """Resolve the 下转第X版 links of an issue's articles: the target is the article on the
+    named page with the same title (the rest of a story is printed under its title), and
+    the story is the first part's. Returns how many links lead to an article.
+    """
+    links = conn.execute(
+        select(
+            LINKS.c.id,
+            LINKS.c.article_id,
+            LINKS.c.page_number,
+            LINKS.c.target_id,
+            LINKS.c.story_id,
+            ARTICLES.c.title,
+        )
+        .join(ARTICLES, ARTICLES.c.id == LINKS.c.article_id)
+        .where(ARTICLES.c.issue_id == issue_id)
+        .order_by(LINKS.c.article_id, LINKS.c.position)
+    ).all()
+    if not links:
+        return 0
+    candidates: dict[tuple[str | None, str], list[tuple[bool, int]]] = {}
+    for row in conn.execute(
+        select(ARTICLES.c.id, ARTICLES.c.title, ARTICLES.c.duplicate_of_id, PAGES.c.number)
+        .join(PAGES, PAGES.c.id == ARTICLES.c.page_id)
+        .where(
+            ARTICLES.c.issue_id == issue_id,
+            ARTICLES.c.title.in_({link.title for link in links}),
+        )
+        .order_by(PAGES.c.order, ARTICLES.c.order, ARTICLES.c.id)
+    ):
+        key = (page_key(row.number), row.title)
+        # A reprint of the story (duplicate_of) is not its continuation: originals first.
+        candidates.setdefault(key, []).append((row.duplicate_of_id is not None, row.id))
+    target: dict[int, int | None] = {}
+    for link in links:
+        found = sorted(
+            (dup, art)
+            for dup, art in candidates.get((page_key(link.page_number), link.title), [])
+            if art != link.article_id
+        )
+        target[link.id] = found[0][1] if found else None
+    # A story's first part is the article that no link of the issue leads to.
+    came_from = {t: link.article_id for link in links if (t := target[link.id]) is not None}
+
+    def first_part(article_id: int) -> int:
+        seen = {article_id}
+        while article_id in came_from and came_from[article_id] not in seen:
+            article_id = came_from[article_id]
+            seen.add(article_id)
+        return article_id
+
+    resolved = 0
+    for link in links:
+        wanted = target[link.id]
+        story = first_part(link.article_id) if wanted is not None else None
+        resolved += wanted is not None
+        if (link.target_id, link.story_id) != (wanted, story):
+            conn.execute(
+                update(LINKS).where(LINKS.c.id == link.id).values(target_id=wanted, story_id=story)
+            )
+    return resolved

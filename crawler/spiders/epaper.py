@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import re
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -54,7 +54,7 @@ from crawler.items import (
 )
 from crawler.offsite import on_site, origin
 from crawler.params import ArgumentError, CrawlParams, beijing_today
-from crawler.planning import PaperPlan, plan_paper
+from crawler.planning import CALENDAR_FAMILIES, PaperPlan, plan_paper
 from crawler.registry import Paper
 from crawler.tracking import CrawlTracker, IssueKey
 from crawler.urls import canonical_url
@@ -109,6 +109,41 @@ def merge_parts(head: Article, part: Article) -> Article:
         images=head.images + tuple(i for i in part.images if i.url not in seen),
         continuations=continuations,
     )
+
+
+def calendar_gaps(
+    slug: str, plan: PaperPlan, listed: Iterable[dt.date], month: tuple[int, int], today: dt.date
+) -> Iterator[IssueOutcome]:
+    """The wanted days of a calendar's month that it does not list, as dates without issue.
+
+    >>> from crawler.registry import load_registry
+    >>> paper = load_registry().get("kjrb")
+    >>> plan = PaperPlan(paper, dt.date(2025, 2, 27), dt.date(2025, 3, 3))
+    >>> [o.date.day for o in calendar_gaps("kjrb", plan, [dt.date(2025, 2, 27)], (2025, 2),
+    ...     dt.date(2025, 3, 1))]
+    [28]
+    """
+    days = set(listed)
+    day = dt.date(*month, 1)
+    while day.month == month[1]:
+        by_calendar = plan.paper.era_for(day).family in CALENDAR_FAMILIES
+        if by_calendar and day < today and plan.wants(day) and day not in days:
+            yield IssueOutcome(slug, day, "none", reason="calendar")
+        day += dt.timedelta(days=1)
+
+
+def outside_window(since: dt.date | None, first_issue: dt.date) -> Iterator[dt.date]:
+    """The dates asked for that come before a paper's first issue: it has none of them.
+
+    >>> [d.day for d in outside_window(dt.date(2021, 10, 6), dt.date(2021, 10, 8))]
+    [6, 7]
+    >>> list(outside_window(None, dt.date(2021, 10, 8)))
+    []
+    """
+    day = since
+    while day is not None and day < first_issue:
+        yield day
+        day += dt.timedelta(days=1)
 
 
 def source_id(url: str) -> str | None:
@@ -269,6 +304,8 @@ class EpaperSpider(scrapy.Spider):
         for slug, plan in self.plans.items():
             paper = plan.paper
             self._stat(slug, "dates_planned", len(plan.dates))
+            for day in outside_window(self.params.since, paper.first_issue):
+                yield IssueOutcome(slug, day, "none", reason="outside window")
             for year, month in plan.calendar_months:
                 root = paper.root_url(dt.date(year, month, 1), self.override)
                 yield self._request(
@@ -295,7 +332,7 @@ class EpaperSpider(scrapy.Spider):
 
     # --- callbacks --------------------------------------------------------------------
 
-    def parse_calendar(self, response: Response) -> Iterator[Request]:
+    def parse_calendar(self, response: Response) -> Iterator[Request | IssueOutcome]:
         slug = response.meta[META_PAPER]
         plan = self.plans[slug]
         try:
@@ -307,14 +344,18 @@ class EpaperSpider(scrapy.Spider):
             )
             return
         listed = parse_calendar(text, response.url)
-        month = response.meta.get(META_MONTH)
-        if month is not None and not any((d.year, d.month) == month for d in listed):
+        month = response.meta[META_MONTH]
+        if not any((d.year, d.month) == month for d in listed):
+            # A broken calendar says nothing of its days: none of them is stored as "no issue".
             self._empty_calendar(slug, month, response.url)
+            return
         for day in listed:
             if plan.wants(day):
                 request = self._issue_request(plan.paper, day, listed=True)
                 if request is not None:
                     yield request
+        # The month's other wanted days have no issue: the calendar says so.
+        yield from calendar_gaps(slug, plan, listed, month, self.params.today)
 
     def _empty_calendar(self, slug: str, month: tuple[int, int], url: str) -> None:
         """A calendar that lists no date of its month fails the run, when the range asks
@@ -682,10 +723,12 @@ class EpaperSpider(scrapy.Spider):
                 if outcome is not None:
                     yield outcome
             else:
-                # A date without an issue (a weekend, a holiday): nothing to store.
+                # A date without an issue (a weekend, a holiday): stored as such.
                 self._stat(slug, "dates_without_issue")
                 self.tracker.issue((slug, day)).closed = True
                 self.tracker.resolve(requested_url(request))
+                if day < self.params.today:  # today's may come later in the day
+                    yield IssueOutcome(slug, day, "none", url=requested_url(request), reason="404")
             return
         yield from self._fail(request, reason, kind)
 

@@ -147,3 +147,20 @@ def test_a_retry_wants_only_its_partial_dates_never_the_complete_ones_between() 
     assert not plan.wants(dt.date(2021, 10, 21))
     assert plan.wants(dt.date(2021, 10, 22))
     assert plan.partial == {dt.date(2021, 10, 19), dt.date(2021, 10, 22)}
+
+
+def test_dates_without_an_issue_are_asked_again_by_a_backfill_and_ignored_by_the_update() -> None:
+    paper = REGISTRY.get("lzcb")
+    backfill = plan_paper(
+        params(since="2021-10-18", until="2021-10-20"),
+        paper,
+        stored(("2021-10-18", "complete"), ("2021-10-19", "none")),
+    )
+    assert [d.day for d in backfill.dates] == [19, 20]  # a late upload is found
+    # The newest issue is the partial one before the day without issue: it is checked again.
+    update = plan_paper(
+        params(Mode.UPDATE),
+        paper,
+        stored(("2025-03-28", "complete"), ("2025-03-29", "partial"), ("2025-03-30", "none")),
+    )
+    assert update.dates[0] == dt.date(2025, 3, 29)

@@ -107,7 +107,11 @@ def database_rows(
         issue_rows = conn.execute(
             select(P.slug, I.date, I.url, I.status, I.expected_page_count)
             .join(I, I.paper_id == P.id)
-            .where(P.slug.in_(papers), I.date.between(since, until), I.status != "missing")
+            .where(
+                P.slug.in_(papers),
+                I.date.between(since, until),
+                I.status.not_in(("missing", "none")),
+            )
         ).all()
         page_rows = conn.execute(
             select(P.slug, I.date, Pg.number, *(getattr(Pg, f) for f in PAGE_FIELDS))

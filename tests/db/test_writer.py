@@ -14,6 +14,7 @@ from crawler.items import (
     Article,
     ArticleItem,
     Author,
+    Continuation,
     FetchFailure,
     IssueItem,
     IssueOutcome,
@@ -141,3 +142,55 @@ def test_a_failed_batch_rolls_back_whole(engine: Engine) -> None:
 def test_items_that_would_store_something_broken_are_refused(item: object) -> None:
     with pytest.raises(InvalidItem):
         validate(item)  # type: ignore[arg-type]
+
+
+def test_a_date_without_issue_is_stored_and_never_replaces_an_issue(engine: Engine) -> None:
+    writer = BatchWriter(engine, info)
+    other = DAY + dt.timedelta(days=1)
+    writer.write([IssueOutcome("lzcb", other, "none", url=BASE + "x.htm", reason="404")], NOW)
+    writer.write(issue_batch(), NOW)  # type: ignore[arg-type]
+    # The site stops serving a stored issue: it stays as it was.
+    writer.write([IssueOutcome("lzcb", DAY, "none", reason="404")], NOW)
+    with engine.connect() as conn:
+        query = select(models.Issue.date, models.Issue.none_reason)
+        rows = {row.date: row.none_reason for row in conn.execute(query)}
+        statuses = {i.date: i.status for i in stored_issues(conn, "lzcb").values()}
+        assert newest_issue(conn, "lzcb").date == DAY  # type: ignore[union-attr]
+    assert statuses == {DAY: "complete", other: "none"}
+    assert rows == {DAY: None, other: "404"}
+    # Published after all: the issue replaces the row, and the reason goes.
+    later = [IssueItem("lzcb", other, BASE + "y.htm", page_count=1),
+             IssueOutcome("lzcb", other, "complete")]  # fmt: skip
+    writer.write(later, NOW)  # type: ignore[arg-type]
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(models.Issue.status, models.Issue.none_reason).where(models.Issue.date == other)
+        ).one()
+    assert tuple(row) == ("complete", None)
+
+
+def test_a_story_continued_on_another_page_is_linked_to_its_rest(engine: Engine) -> None:
+    page1 = PageRef(1, "01", "要闻", BASE + "Page01NU.htm")
+    page5 = PageRef(2, "05", "淄博", BASE + "Page05NU.htm")
+    head = Article(url=BASE + "Articel01001NU.htm", title="长篇", paragraphs=("开头。",),
+                   continuations=(Continuation("page", "5", None),))  # fmt: skip
+    rest = Article(url=BASE + "Articel05009NU.htm", title="长篇", paragraphs=("结尾。",))
+    other = Article(url=BASE + "Articel05001NU.htm", title="别的", paragraphs=("别的。",))
+    batch = [
+        IssueItem("lzcb", DAY, BASE + "IssueIndex.htm", page_count=2),
+        PageItem("lzcb", DAY, page1, article_count=1),
+        PageItem("lzcb", DAY, page5, article_count=2),
+        ArticleItem("lzcb", DAY, head, "01", 1),
+        ArticleItem("lzcb", DAY, other, "05", 1),
+        ArticleItem("lzcb", DAY, rest, "05", 2),
+        IssueOutcome("lzcb", DAY, "complete"),
+    ]
+    BatchWriter(engine, info).write(batch, NOW)  # type: ignore[arg-type]
+    with engine.connect() as conn:
+        stories = conn.execute(
+            text("SELECT title, part_count, pages, body FROM stories ORDER BY story_id")
+        ).all()
+        story_ids = dict(conn.execute(text("SELECT url, story_id FROM article_full")).all())
+    assert [tuple(s) for s in stories] == [("长篇", 2, "01,05", "开头。\n结尾。"),
+                                          ("别的", 1, "05", "别的。")]  # fmt: skip
+    assert story_ids[rest.url] == story_ids[head.url] != story_ids[other.url]
