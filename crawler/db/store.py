@@ -28,6 +28,7 @@ from crawler.db.models import (
     Page,
     Paper,
 )
+from crawler.db.search import index_article
 from crawler.items import Article as ArticleItem
 from crawler.items import to_jsonable
 
@@ -271,6 +272,7 @@ def store_article(
         insert = cached_statement(("insert article",), lambda: table.insert().returning(table.c.id))
         article_id = int(conn.execute(insert, {**values, **stamps}).scalar_one())
         _write_parts(conn, article_id, record.article)
+        index_article(conn, article_id, record.article.title, values["body"])
         return article_id, Outcome.NEW
 
     article_id = int(existing.id)
@@ -318,6 +320,7 @@ def store_article(
         .values(**values, last_seen_at=seen_at, last_changed_at=seen_at)
     )
     _write_parts(conn, article_id, record.article, replace=True)
+    index_article(conn, article_id, record.article.title, values["body"])
     return article_id, Outcome.CHANGED
 
 
