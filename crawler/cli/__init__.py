@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "crawler.cli.db",
     "crawler.cli.crawl",
     "crawler.cli.archive",
+    "crawler.cli.search",
     "crawler.cli.mocksite",
     "crawler.cli.eval",
 )
@@ -30,6 +31,7 @@ examples:
   epaper db status                       show the schema version of the database
   epaper mocksite serve --port 8000      serve the mock e-paper site on 127.0.0.1
   epaper crawl lzcb --since 2021-10-01 --until 2021-10-31
+  epaper search 市场监管 --paper lzcb     full-text search of the stored articles
 
 The database is EPAPER_DATABASE_URL (default sqlite:///data/epaper.sqlite3).
 Every setting and command is documented in docs/.

@@ -88,6 +88,17 @@ def token(char: str) -> str:
     >>> [token(c) for c in "A市3，\\n"]
     ['a', '市', '3', 'uff0c', 'ua']
     """
+    found = _TOKENS.get(char)
+    if found is None:
+        found = _TOKENS[char] = _token(char)
+    return found
+
+
+#: Tokens of the characters seen so far: a text has few distinct characters.
+_TOKENS: dict[str, str] = {}
+
+
+def _token(char: str) -> str:
     code = ord(char)
     if 0x61 <= code <= 0x7A or 0x30 <= code <= 0x39 or _is_cjk(code):
         return char
@@ -102,7 +113,8 @@ def tokens(value: str) -> list[str]:
     >>> tokens("Ab 市场")
     ['a', 'b', 'u20', '市', '场']
     """
-    return [token(c) for c in value]
+    table = _TOKENS
+    return [table.get(c) or token(c) for c in value]
 
 
 def spaced(value: str) -> str:
@@ -332,7 +344,7 @@ def _pg_set(node: Node, params: dict[str, Any]) -> str:
         name = f"q{len(params)}"
         params[name] = _tsquery(node.value)
         return (
-            "SELECT article_id FROM article_search_chunks "
+            "SELECT DISTINCT article_id FROM article_search_chunks "
             f"WHERE document @@ CAST(:{name} AS tsquery)"
         )
     if isinstance(node, Or):
@@ -386,10 +398,7 @@ def _filters(
     return "".join(f" AND {c}" for c in clauses), params
 
 
-_JOINS = (
-    " JOIN papers p ON p.id = a.paper_id"
-    " LEFT JOIN pages g ON g.id = a.page_id"
-)
+_JOINS = " JOIN papers p ON p.id = a.paper_id LEFT JOIN pages g ON g.id = a.page_id"
 
 
 def _ranked_sql(
@@ -397,8 +406,10 @@ def _ranked_sql(
 ) -> tuple[str, dict[str, Any]]:
     """SQL of the matching articles, best first: ``id, rank`` (and the display columns)."""
     params: dict[str, Any] = {}
-    columns = "a.id, rank" if ids_only else (
-        "a.id, rank, p.slug, p.name, a.date, g.number, g.name, a.title, a.body, a.url"
+    columns = (
+        "a.id, rank"
+        if ids_only
+        else ("a.id, rank, p.slug, p.name, a.date, g.number, g.name, a.title, a.body, a.url")
     )
     if conn.dialect.name == "sqlite":
         params["match"] = _fts(node)
@@ -487,8 +498,9 @@ def matching_ids(
         matching = "SELECT rowid FROM article_search WHERE article_search MATCH :match"
     else:
         matching = _pg_set(node, params)
-    if not where:
+    if not where and conn.dialect.name == "postgresql":  # its chunks go with their article
         return [int(i) for i in conn.execute(text(matching), params).scalars()]
+    # On SQLite the contentless index may still hold an article deleted since.
     sql = f"SELECT a.id FROM articles a{_JOINS} WHERE a.id IN ({matching}){where}"
     return [int(i) for i in conn.execute(text(sql), params).scalars()]
 
@@ -541,7 +553,7 @@ def highlight(value: str, found: Sequence[str]) -> str:
     '«淄博»烧烤火了，«淄博»'
     """
     spans = _spans(value, found)
-    return _mark(value, spans) + value[spans[-1][1]:] if spans else value
+    return _mark(value, spans) + value[spans[-1][1] :] if spans else value
 
 
 def snippet(body: str, found: Sequence[str], context: int = SNIPPET_CONTEXT) -> str:
@@ -676,8 +688,13 @@ def _sqlite_forget(conn: Connection, article_id: int, digest: str) -> None:
 
 def rebuild(conn: Connection, *, batch: int = 500) -> int:
     """Empty the search index and index every article again; returns how many."""
+    method = None
     if conn.dialect.name == "postgresql":
+        # Filling the table first and indexing it after is several times faster than
+        # inserting under the index; the index method found is the one built again.
+        method = pg_index_method(conn)
         conn.execute(text("TRUNCATE article_search_chunks"))
+        conn.execute(text(f"DROP INDEX IF EXISTS {_PG_INDEX}"))
     else:
         conn.execute(text("INSERT INTO article_search (article_search) VALUES ('delete-all')"))
         conn.execute(text("DELETE FROM article_search_docs"))
@@ -689,6 +706,8 @@ def rebuild(conn: Connection, *, batch: int = 500) -> int:
             {"last": last, "n": batch},
         ).all()
         if not rows:
+            if method is not None:
+                _pg_create_index(conn, method if method != "none" else _pg_best_method(conn))
             return done
         index_many(conn, rows)
         done += len(rows)
@@ -726,12 +745,13 @@ def reindex(engine: Engine) -> int:
 
 
 def pg_index_method(conn: Connection) -> str:
-    """``rum`` when the RUM extension is installed in the database, else ``gin``."""
+    """The method of the PostgreSQL search index: ``rum``, ``gin``, or ``none`` (dropped)."""
     found = conn.execute(
         text(
             "SELECT am.amname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "JOIN pg_am am ON am.oid = c.relam WHERE c.relname = 'ix_article_search_chunks_document'"
-        )
+            "JOIN pg_am am ON am.oid = c.relam WHERE c.relname = :name"
+        ),
+        {"name": _PG_INDEX},
     ).scalar()
     return str(found) if found else "none"
 
@@ -747,21 +767,6 @@ def create_schema(conn: Connection) -> None:
                 " chunk INTEGER NOT NULL,"
                 " document TSVECTOR NOT NULL,"
                 " CONSTRAINT pk_article_search_chunks PRIMARY KEY (article_id, chunk))"
-            )
-        )
-        method = "gin"
-        if _pg_rum_available(conn):
-            try:
-                with conn.begin_nested():
-                    conn.execute(text("CREATE EXTENSION IF NOT EXISTS rum"))
-                method = "rum"
-            except Exception:  # noqa: BLE001 - no right to create it: GIN does the job slower
-                method = "gin"
-        ops = " rum_tsvector_ops" if method == "rum" else ""
-        conn.execute(
-            text(
-                "CREATE INDEX ix_article_search_chunks_document ON article_search_chunks "
-                f"USING {method} (document{ops})"
             )
         )
     else:
@@ -782,9 +787,30 @@ def create_schema(conn: Connection) -> None:
     rebuild(conn)
 
 
-def _pg_rum_available(conn: Connection) -> bool:
-    return bool(
-        conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")).scalar()
+_PG_INDEX = "ix_article_search_chunks_document"
+
+
+def _pg_best_method(conn: Connection) -> str:
+    """``rum`` when the extension is or can be created in the database, else ``gin``."""
+    if conn.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'rum'")).scalar():
+        return "rum"
+    available = conn.execute(
+        text("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
+    ).scalar()
+    if not available:
+        return "gin"
+    try:
+        with conn.begin_nested():
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS rum"))
+    except Exception:  # noqa: BLE001 - no right to create it: GIN finds the same, slower
+        return "gin"
+    return "rum"
+
+
+def _pg_create_index(conn: Connection, method: str) -> None:
+    ops = " rum_tsvector_ops" if method == "rum" else ""
+    conn.execute(
+        text(f"CREATE INDEX {_PG_INDEX} ON article_search_chunks USING {method} (document{ops})")
     )
 
 
