@@ -402,22 +402,25 @@ _JOINS = " JOIN papers p ON p.id = a.paper_id LEFT JOIN pages g ON g.id = a.page
 
 
 def _ranked_sql(
-    conn: Connection, node: Node, where: str, *, ids_only: bool
+    conn: Connection, node: Node, where: str, *, top: int | None = None
 ) -> tuple[str, dict[str, Any]]:
-    """SQL of the matching articles, best first: ``id, rank`` (and the display columns)."""
+    """SQL of the matching articles, best first, with what a hit shows; ``top``: only the
+    best ``top`` are needed."""
     params: dict[str, Any] = {}
-    columns = (
-        "a.id, rank"
-        if ids_only
-        else ("a.id, rank, p.slug, p.name, a.date, g.number, g.name, a.title, a.body, a.url")
-    )
+    columns = "a.id, rank, p.slug, p.name, a.date, g.number, g.name, a.title, a.body, a.url"
     if conn.dialect.name == "sqlite":
         params["match"] = _fts(node)
         weights = ", ".join(str(w) for w in _BM25_WEIGHTS)
+        # article_search_docs, a narrow table, drops what the index still holds of a deleted
+        # article; without filters only the best rows go on to read their article.
         hits = (
-            f"SELECT rowid AS id, bm25(article_search, {weights}) AS rank "
-            "FROM article_search WHERE article_search MATCH :match"
+            f"SELECT article_search.rowid AS id, bm25(article_search, {weights}) AS rank "
+            "FROM article_search JOIN article_search_docs d ON d.article_id = article_search.rowid"
+            " WHERE article_search MATCH :match"
         )
+        if top is not None and not where:
+            hits += " ORDER BY rank LIMIT :top"
+            params["top"] = top
     elif conn.dialect.name == "postgresql":
         matching = _pg_set(node, params)
         params["rankq"] = " | ".join(f"({_tsquery(t)})" for t in terms(node))
@@ -456,7 +459,8 @@ def search(
     """
     node = parse(query)
     where, params = _filters(paper, since, until, page)
-    sql, more = _ranked_sql(conn, node, where, ids_only=False)
+    top = None if limit is None else limit + offset
+    sql, more = _ranked_sql(conn, node, where, top=top)
     params.update(more)
     if limit is not None:
         sql += " LIMIT :limit OFFSET :offset"
@@ -495,12 +499,16 @@ def matching_ids(
     where, params = _filters(paper, since, until, page)
     if conn.dialect.name == "sqlite":
         params["match"] = _fts(node)
-        matching = "SELECT rowid FROM article_search WHERE article_search MATCH :match"
+        # The contentless index may still hold an article deleted since; its row in the
+        # narrow article_search_docs went with it.
+        matching = (
+            "SELECT article_search.rowid FROM article_search JOIN article_search_docs d "
+            "ON d.article_id = article_search.rowid WHERE article_search MATCH :match"
+        )
     else:
         matching = _pg_set(node, params)
-    if not where and conn.dialect.name == "postgresql":  # its chunks go with their article
+    if not where:
         return [int(i) for i in conn.execute(text(matching), params).scalars()]
-    # On SQLite the contentless index may still hold an article deleted since.
     sql = f"SELECT a.id FROM articles a{_JOINS} WHERE a.id IN ({matching}){where}"
     return [int(i) for i in conn.execute(text(sql), params).scalars()]
 
