@@ -126,8 +126,7 @@ def write(hits: list[fts.SearchHit], form: str, out: TextIO, *, total: int) -> N
         writer.writerows(_record(h) for h in hits)
         return
     if form == "jsonl":
-        for hit in hits:
-            out.write(json.dumps(_record(hit), ensure_ascii=False) + "\n")
+        out.writelines(json.dumps(_record(hit), ensure_ascii=False) + "\n" for hit in hits)
         return
     for hit in hits:
         page = " ".join(p for p in (hit.page_number, hit.page_name) if p) or "-"

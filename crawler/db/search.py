@@ -10,10 +10,11 @@ that is not an ASCII letter or digit or a common CJK ideograph (punctuation, spa
 line breaks, other scripts) is indexed as an escape token ``u`` + its hex code point, which
 no one-character token can equal, so punctuation and spaces in a term must match too.
 
-SQLite: a contentless FTS5 table ``article_search`` (rowid = article id) and
-``article_search_docs``, which remembers a digest of the text each article was indexed with
-(a contentless table can only forget a text it is given again; the old text of a changed
-article is its newest ``article_versions`` row). PostgreSQL: ``article_search_chunks``, one
+Both: ``article_search_docs`` remembers a digest of the text each article was indexed with,
+so indexing an unchanged article again costs one lookup. SQLite: a contentless FTS5 table
+``article_search`` (rowid = article id); a contentless table can only forget a text it is
+given again, and the old text of a changed article is its newest ``article_versions`` row
+(or, once more, the article). PostgreSQL: ``article_search_chunks``, one
 row per title and per body chunk, with a tsvector built here (no text-search parser
 involved) under a RUM index, or GIN where RUM is not installed; a tsvector keeps at most
 256 positions of a token and none past 16,383, so a body is cut into chunks that overlap
@@ -52,7 +53,7 @@ SNIPPET_CONTEXT = 40
 
 #: Tables this module owns (outside the SQLAlchemy models; migration 0007 creates them).
 SQLITE_TABLES = ("article_search", "article_search_docs")
-POSTGRES_TABLES = ("article_search_chunks",)
+POSTGRES_TABLES = ("article_search_chunks", "article_search_docs")
 #: PostgreSQL limits of a tsvector: positions per lexeme, and the highest position.
 _PG_POSITIONS_PER_TOKEN = 256
 _PG_MAX_POSITION = 16_383
@@ -329,6 +330,21 @@ def fts_query(query: str) -> str:
     return _fts(parse(query))
 
 
+def register_sqlite_functions(connection: Any) -> None:
+    """Add ``epaper_fts_query(query)`` and ``epaper_spaced(text)`` to a ``sqlite3``
+    connection, for SQL of one's own (a Datasette ``prepare_connection`` hook, a notebook):
+    ``WHERE article_search MATCH epaper_fts_query('淄博 烧烤')``.
+
+    >>> import sqlite3
+    >>> db = sqlite3.connect(":memory:")
+    >>> register_sqlite_functions(db)
+    >>> db.execute("SELECT epaper_fts_query('市场监管')").fetchone()
+    ('"市 场 监 管"',)
+    """
+    connection.create_function("epaper_fts_query", 1, fts_query, deterministic=True)
+    connection.create_function("epaper_spaced", 1, spaced, deterministic=True)
+
+
 def _tsquery(term: str) -> str:
     """A term as a PostgreSQL tsquery literal: its tokens as a phrase.
 
@@ -344,7 +360,7 @@ def _pg_set(node: Node, params: dict[str, Any]) -> str:
         name = f"q{len(params)}"
         params[name] = _tsquery(node.value)
         return (
-            "SELECT DISTINCT article_id FROM article_search_chunks "
+            "SELECT DISTINCT article_id FROM article_search_chunks "  # noqa: S608 - this module's fragments; values are bound
             f"WHERE document @@ CAST(:{name} AS tsquery)"
         )
     if isinstance(node, Or):
@@ -414,7 +430,7 @@ def _ranked_sql(
         # article_search_docs, a narrow table, drops what the index still holds of a deleted
         # article; without filters only the best rows go on to read their article.
         hits = (
-            f"SELECT article_search.rowid AS id, bm25(article_search, {weights}) AS rank "
+            f"SELECT article_search.rowid AS id, bm25(article_search, {weights}) AS rank "  # noqa: S608 - this module's fragments; values are bound
             "FROM article_search JOIN article_search_docs d ON d.article_id = article_search.rowid"
             " WHERE article_search MATCH :match"
         )
@@ -427,7 +443,7 @@ def _ranked_sql(
         # Rank by how well the best chunk matches the terms to be found (title chunks are
         # weighted A); computed only for the matching articles.
         hits = (
-            "SELECT c.article_id AS id, -max(ts_rank(c.document, CAST(:rankq AS tsquery))) "
+            "SELECT c.article_id AS id, -max(ts_rank(c.document, CAST(:rankq AS tsquery))) "  # noqa: S608 - this module's fragments; values are bound
             f"AS rank FROM article_search_chunks c WHERE c.article_id IN ({matching}) "
             "GROUP BY c.article_id"
         )
@@ -435,7 +451,7 @@ def _ranked_sql(
         msg = f"search needs SQLite or PostgreSQL, not {conn.dialect.name}"
         raise NotImplementedError(msg)
     sql = (
-        f"SELECT {columns} FROM ({hits}) h JOIN articles a ON a.id = h.id{_JOINS}"
+        f"SELECT {columns} FROM ({hits}) h JOIN articles a ON a.id = h.id{_JOINS}"  # noqa: S608 - this module's fragments; values are bound
         f" WHERE 1 = 1{where} ORDER BY rank, a.date DESC, a.id"
     )
     return sql, params
@@ -466,23 +482,21 @@ def search(
         sql += " LIMIT :limit OFFSET :offset"
         params.update(limit=limit, offset=offset)
     found = list(terms(node))
-    hits = []
-    for row in conn.execute(text(sql), params):
-        hits.append(
-            SearchHit(
-                article_id=int(row[0]),
-                rank=float(row[1]),
-                paper=row[2],
-                paper_name=row[3],
-                date=row[4] if isinstance(row[4], dt.date) else dt.date.fromisoformat(row[4]),
-                page_number=row[5],
-                page_name=row[6],
-                title=highlight(row[7], found),
-                snippet=snippet(row[8], found),
-                url=row[9],
-            )
+    return [
+        SearchHit(
+            article_id=int(row[0]),
+            rank=float(row[1]),
+            paper=row[2],
+            paper_name=row[3],
+            date=row[4] if isinstance(row[4], dt.date) else dt.date.fromisoformat(row[4]),
+            page_number=row[5],
+            page_name=row[6],
+            title=highlight(row[7], found),
+            snippet=snippet(row[8], found),
+            url=row[9],
         )
-    return hits
+        for row in conn.execute(text(sql), params)
+    ]
 
 
 def matching_ids(
@@ -509,7 +523,7 @@ def matching_ids(
         matching = _pg_set(node, params)
     if not where:
         return [int(i) for i in conn.execute(text(matching), params).scalars()]
-    sql = f"SELECT a.id FROM articles a{_JOINS} WHERE a.id IN ({matching}){where}"
+    sql = f"SELECT a.id FROM articles a{_JOINS} WHERE a.id IN ({matching}){where}"  # noqa: S608 - this module's fragments; values are bound
     return [int(i) for i in conn.execute(text(sql), params).scalars()]
 
 
@@ -639,26 +653,27 @@ _PG_INSERT = text(
 def index_article(conn: Connection, article_id: int, title: str, body: str) -> None:
     """Index (or re-index) an article's title and body, in the caller's transaction.
 
-    Call it after writing the article; an article indexed with the same text is left alone.
+    Call it after writing the article, changed or not: an article already indexed with the
+    same text is left alone (one primary-key lookup).
     """
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            text("DELETE FROM article_search_chunks WHERE article_id = :a"), {"a": article_id}
-        )
-        conn.execute(_PG_INSERT, _pg_rows(article_id, title, body))
-        return
     digest = text_digest(title, body)
     indexed = conn.execute(
         text("SELECT digest FROM article_search_docs WHERE article_id = :a"), {"a": article_id}
     ).scalar()
     if indexed == digest:
         return
-    if indexed is not None:
-        _sqlite_forget(conn, article_id, indexed)
-    conn.execute(
-        text("INSERT INTO article_search (rowid, title, body) VALUES (:a, :t, :b)"),
-        {"a": article_id, "t": spaced(title), "b": spaced(body)},
-    )
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("DELETE FROM article_search_chunks WHERE article_id = :a"), {"a": article_id}
+        )
+        conn.execute(_PG_INSERT, _pg_rows(article_id, title, body))
+    else:
+        if indexed is not None:
+            _sqlite_forget(conn, article_id, indexed)
+        conn.execute(
+            text("INSERT INTO article_search (rowid, title, body) VALUES (:a, :t, :b)"),
+            {"a": article_id, "t": spaced(title), "b": spaced(body)},
+        )
     conn.execute(
         text(
             "INSERT INTO article_search_docs (article_id, digest) VALUES (:a, :d) "
@@ -701,7 +716,7 @@ def rebuild(conn: Connection, *, batch: int = 500) -> int:
         # Filling the table first and indexing it after is several times faster than
         # inserting under the index; the index method found is the one built again.
         method = pg_index_method(conn)
-        conn.execute(text("TRUNCATE article_search_chunks"))
+        conn.execute(text("TRUNCATE article_search_chunks, article_search_docs"))
         conn.execute(text(f"DROP INDEX IF EXISTS {_PG_INDEX}"))
     else:
         conn.execute(text("INSERT INTO article_search (article_search) VALUES ('delete-all')"))
@@ -727,11 +742,11 @@ def index_many(conn: Connection, rows: Sequence[Any]) -> None:
     if conn.dialect.name == "postgresql":
         chunks = [r for a, t, b in rows for r in _pg_rows(int(a), t, b)]
         conn.execute(_PG_INSERT, chunks)
-        return
-    conn.execute(
-        text("INSERT INTO article_search (rowid, title, body) VALUES (:a, :t, :b)"),
-        [{"a": a, "t": spaced(t), "b": spaced(b)} for a, t, b in rows],
-    )
+    else:
+        conn.execute(
+            text("INSERT INTO article_search (rowid, title, body) VALUES (:a, :t, :b)"),
+            [{"a": a, "t": spaced(t), "b": spaced(b)} for a, t, b in rows],
+        )
     conn.execute(
         text("INSERT INTO article_search_docs (article_id, digest) VALUES (:a, :d)"),
         [{"a": a, "d": text_digest(t, b)} for a, t, b in rows],
@@ -770,7 +785,8 @@ def create_schema(conn: Connection) -> None:
         conn.execute(
             text(
                 "CREATE TABLE article_search_chunks ("
-                " article_id INTEGER NOT NULL CONSTRAINT fk_article_search_chunks_article_id_articles"
+                " article_id INTEGER NOT NULL"
+                " CONSTRAINT fk_article_search_chunks_article_id_articles"
                 " REFERENCES articles (id) ON DELETE CASCADE,"
                 " chunk INTEGER NOT NULL,"
                 " document TSVECTOR NOT NULL,"
@@ -784,14 +800,16 @@ def create_schema(conn: Connection) -> None:
                 "title, body, content='', tokenize='unicode61 remove_diacritics 0')"
             )
         )
-        conn.execute(
-            text(
-                "CREATE TABLE article_search_docs ("
-                " article_id INTEGER NOT NULL PRIMARY KEY"
-                " REFERENCES articles (id) ON DELETE CASCADE,"
-                " digest VARCHAR(64) NOT NULL)"
-            )
+    conn.execute(
+        text(
+            "CREATE TABLE article_search_docs ("
+            " article_id INTEGER NOT NULL"
+            " CONSTRAINT pk_article_search_docs PRIMARY KEY"
+            " CONSTRAINT fk_article_search_docs_article_id_articles"
+            " REFERENCES articles (id) ON DELETE CASCADE,"
+            " digest VARCHAR(64) NOT NULL)"
         )
+    )
     rebuild(conn)
 
 
@@ -824,8 +842,8 @@ def _pg_create_index(conn: Connection, method: str) -> None:
 
 def drop_schema(conn: Connection) -> None:
     """Drop the search tables (the RUM extension stays: other databases may use it)."""
+    conn.execute(text("DROP TABLE IF EXISTS article_search_docs"))
     if conn.dialect.name == "postgresql":
         conn.execute(text("DROP TABLE IF EXISTS article_search_chunks"))
     else:
-        conn.execute(text("DROP TABLE IF EXISTS article_search_docs"))
         conn.execute(text("DROP TABLE IF EXISTS article_search"))

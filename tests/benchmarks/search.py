@@ -133,10 +133,10 @@ def sizes(engine: Engine) -> tuple[int, int]:
             by_name = dict(
                 conn.execute(text("SELECT name, sum(pgsize) FROM dbstat GROUP BY name")).all()
             )
+            own = ("ix_articles_", "sqlite_autoindex_articles")
             articles = sum(
-                n for name, n in by_name.items()
-                if name == "articles" or name.startswith(("ix_articles_", "sqlite_autoindex_articles"))
-            )  # fmt: skip
+                n for name, n in by_name.items() if name == "articles" or name.startswith(own)
+            )
             index = sum(n for name, n in by_name.items() if fts.owns_table(name))
             return int(articles), int(index)
         row = conn.execute(
@@ -178,9 +178,9 @@ def vocabulary_terms(per_length: int, seed: int = 14) -> dict[int, list[str]]:
         value = getattr(words, name)
         if name.isupper() and isinstance(value, tuple):
             for word in value:
-                if isinstance(word, str) and all("\u4e00" <= c <= "\u9fff" for c in word):
-                    if len(word) in pools:
-                        pools[len(word)].add(word)
+                chinese = isinstance(word, str) and all("\u4e00" <= c <= "\u9fff" for c in word)
+                if chinese and len(word) in pools:
+                    pools[len(word)].add(word)
     rng = random.Random(seed)
     return {n: rng.sample(sorted(pool), min(per_length, len(pool))) for n, pool in pools.items()}
 
@@ -286,8 +286,9 @@ def verdict(ok: bool) -> str:
 
 SET_NAMES = {
     "vocabulary": "words of the mock site's vocabulary (what an analyst looks for)",
-    "substrings": "substrings cut at random places of random articles (frequent characters: "
-    "the worst case)",
+    "substrings": (
+        "substrings cut at random places of random articles (frequent characters: the worst case)"
+    ),
 }
 
 
@@ -295,14 +296,21 @@ def report(figures: Figures) -> str:
     f = figures
     ratio = f.index_bytes / f.articles_bytes
     lines = [
-        f"**{f.backend}** ({f.index_method}): {f.articles:,} articles written in "
-        f"{f.load_s:.0f} s; index built (`epaper db reindex`) in {f.build_s:.0f} s; "
-        f"articles table {_mb(f.articles_bytes)}, search index {_mb(f.index_bytes)} "
-        f"(**{ratio:.2f}×** the articles table, target ≤ 1×: {verdict(ratio <= TARGET_SIZE)}).",
+        (
+            f"**{f.backend}** ({f.index_method}): {f.articles:,} articles written in "
+            f"{f.load_s:.0f} s; index built (`epaper db reindex`) in {f.build_s:.0f} s; "
+            f"articles table {_mb(f.articles_bytes)}, search index {_mb(f.index_bytes)} "
+            f"(**{ratio:.2f}×** the articles table, target ≤ 1×: "
+            f"{verdict(ratio <= TARGET_SIZE)})."
+        ),
         "",
-        "| terms | length | n | hits: median, max | every id: median ms | worst ms | ranked top 20: median ms | worst ms | LIKE: median ms | × faster than LIKE: median, least |",
+        (
+            "| terms | length | n | hits: median, max | every id: median ms | worst ms "
+            "| ranked top 20: median ms | worst ms | LIKE: median ms "
+            "| × faster than LIKE: median, least |"
+        ),
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]  # fmt: skip
+    ]
     for key in f.fts_ms:
         name, n = key
         lines.append(
@@ -314,12 +322,12 @@ def report(figures: Figures) -> str:
             f"| {statistics.median(f.speedups[key]):,.0f}, {min(f.speedups[key]):,.0f} |"
         )
     lines.append("")
-    for name in SET_NAMES:
+    for name, described in SET_NAMES.items():
         every = [ms for (s, _), v in f.fts_ms.items() if s == name for ms in v]
         speed = [x for (s, _), v in f.speedups.items() if s == name for x in v]
         median, worst, fast = statistics.median(every), max(every), statistics.median(speed)
         lines.append(
-            f"- {SET_NAMES[name]}, all {len(every)} terms: every id in median {median:.1f} ms "
+            f"- {described}, all {len(every)} terms: every id in median {median:.1f} ms "
             f"(target ≤ {TARGET_MEDIAN_MS:.0f}: {verdict(median <= TARGET_MEDIAN_MS)}), worst "
             f"{worst:.1f} ms (≤ {TARGET_WORST_MS:.0f}: {verdict(worst <= TARGET_WORST_MS)}); "
             f"{fast:,.0f}× faster than LIKE in median (≥ {TARGET_SPEEDUP:.0f}×: "

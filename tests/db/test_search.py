@@ -7,11 +7,13 @@ import datetime as dt
 import io
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
 
 from crawler.cli import main
 from crawler.db import search as fts
@@ -206,6 +208,25 @@ def test_hits_are_ranked_with_title_hits_first_and_marked(engine: Engine) -> Non
     assert first.paper == PAPER and first.paper_name == "鲁中晨报" and first.page_number
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("crawled", ["sqlite"], indirect=True)
+def test_sql_of_ones_own_on_sqlite_matches_with_the_registered_function(
+    engine: Engine, crawled: str
+) -> None:
+    with engine.connect() as conn:
+        expected = sorted(fts.matching_ids(conn, "淄博 -科技"))
+    db = sqlite3.connect(make_url(crawled).database or "")
+    try:
+        fts.register_sqlite_functions(db)
+        rows = db.execute(
+            "SELECT rowid FROM article_search "
+            "WHERE article_search MATCH epaper_fts_query('淄博 -科技') ORDER BY rowid"
+        ).fetchall()
+    finally:
+        db.close()
+    assert [r[0] for r in rows] == expected and expected
+
+
 def test_query_syntax_errors_are_one_clear_message() -> None:
     for query, message in [
         ("", "nothing to search for"),
@@ -331,7 +352,8 @@ def test_postgresql_without_rum_falls_back_to_gin_and_finds_the_same(engine: Eng
         conn.execute(text("DROP INDEX ix_article_search_chunks_document"))
         conn.execute(
             text(
-                "CREATE INDEX ix_article_search_chunks_document ON article_search_chunks USING gin (document)"
+                "CREATE INDEX ix_article_search_chunks_document ON article_search_chunks "
+                "USING gin (document)"
             )
         )
     fts.reindex(engine)  # keeps the method it finds
