@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from crawler.db.analysis import find_articles
+from crawler.db import search as fulltext
 from crawler.db.engine import make_engine
 from crawler.db.queries import paper_summaries, top_authors
 from crawler.mocksite.papers import DEFAULT_TODAY
@@ -107,15 +107,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def demo_search(url: str, query: str, limit: int = 5) -> list[str]:
-    """The first articles whose title or body contains ``query``: date, page, title."""
+    """What ``epaper search QUERY`` finds: the best articles (date, page, title, snippet)."""
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            total, rows = find_articles(conn, query, limit)
+            total = fulltext.count(conn, query)
+            hits = fulltext.search(conn, query, limit=limit)
     finally:
         engine.dispose()
-    lines = [f"{date} {paper} 第{page}版 {title}" for paper, date, page, title in rows]
-    return [*lines, f"({total} articles in all)"]
+    lines = [f"{h.date} {h.paper} 第{h.page_number}版 {h.title}\n    {h.snippet}" for h in hits]
+    return [*lines, f"({total} articles in all; more with: epaper search {query})"]
 
 
 if __name__ == "__main__":

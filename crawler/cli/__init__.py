@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "crawler.cli.crawl",
     "crawler.cli.papers",
     "crawler.cli.archive",
+    "crawler.cli.search",
     "crawler.cli.mocksite",
     "crawler.cli.eval",
     "crawler.cli.analysis",
@@ -37,6 +38,7 @@ examples:
   epaper crawl lzcb --since 2021-10-01 --until 2021-10-31
   epaper papers                          the papers the crawler knows, and what is stored
   epaper coverage lzcb --format html --out coverage.html
+  epaper search 市场监管 --paper lzcb     full-text search of the stored articles
 
 The database is EPAPER_DATABASE_URL (default sqlite:///data/epaper.sqlite3).
 Every setting and command is documented in docs/.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,7 +11,8 @@ from crawler.cli.common import add_database_option
 from crawler.config import database_url, load_settings
 from crawler.db.check import describe_database_error, sqlite_problem
 from crawler.db.engine import make_engine, redact
-from crawler.db.migrate import alembic_config, schema_state, upgrade
+from crawler.db.migrate import alembic_config, ensure_schema, schema_state, upgrade
+from crawler.db.search import pg_index_method, reindex
 from crawler.errors import ConfigurationError
 
 DB_EPILOG = """\
@@ -18,6 +20,7 @@ examples:
   epaper db upgrade
   EPAPER_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/epaper epaper db upgrade
   epaper db status --database sqlite:///data/demo.sqlite3
+  epaper db reindex
 """
 
 
@@ -46,6 +49,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_database_option(status)
     status.set_defaults(func=run_status)
+
+    reindex = commands.add_parser(
+        "reindex",
+        help="rebuild the full-text search index from the stored articles",
+        description="Empty the full-text search index and index every stored article again, "
+        "in one transaction (searches see the old index until it commits).",
+    )
+    add_database_option(reindex)
+    reindex.set_defaults(func=run_reindex)
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -84,3 +96,21 @@ def run_status(args: argparse.Namespace) -> int:
     verdict = "current" if state.is_current else "needs `epaper db upgrade`"
     print(f"{redact(url)}: schema {state.current or 'empty'}, code {state.head} ({verdict})")
     return 0 if state.is_current else 1
+
+
+def run_reindex(args: argparse.Namespace) -> int:
+    url = _url(args)
+    ensure_schema(url)
+    engine = make_engine(url)
+    try:
+        started = time.monotonic()
+        done = reindex(engine)
+        seconds = time.monotonic() - started
+        how = "FTS5"
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:
+                how = f"{pg_index_method(conn).upper()} index"
+    finally:
+        engine.dispose()
+    print(f"{redact(url)}: search index rebuilt ({how}): {done} articles in {seconds:.1f} s")
+    return 0

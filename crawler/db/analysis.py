@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, column, func, select, table
+from sqlalchemy import Connection, Engine, column, select, table
 from sqlalchemy.engine import make_url
 
 from crawler.db.engine import make_engine, redact
@@ -249,26 +249,3 @@ def article_records(
         record["first_seen_at"] = as_datetime(record["first_seen_at"])
         record["last_changed_at"] = as_datetime(record["last_changed_at"])
         yield record
-
-
-def find_articles(
-    conn: Connection, query: str, limit: int = 5
-) -> tuple[int, list[tuple[str, dt.date, str | None, str]]]:
-    """Articles whose title or body contains ``query`` (a substring test, as ``LIKE``):
-    how many, and the first ``limit`` as (paper, date, page number, title), newest first.
-
-    The full-text index (``epaper search``) answers the same faster and ranked; this needs
-    no index.
-    """
-    view = ARTICLE_FULL
-    contains = view.c.title.contains(query, autoescape=True) | view.c.body.contains(
-        query, autoescape=True
-    )
-    total = conn.execute(select(func.count()).select_from(view).where(contains)).scalar_one()
-    rows = conn.execute(
-        select(view.c.paper, view.c.date, view.c.page_number, view.c.title)
-        .where(contains)
-        .order_by(view.c.date.desc(), view.c.page_order, view.c.article_order)
-        .limit(limit)
-    ).all()
-    return int(total), [(r.paper, as_date(r.date), r.page_number, r.title) for r in rows]

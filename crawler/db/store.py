@@ -29,6 +29,7 @@ from crawler.db.models import (
     Page,
     Paper,
 )
+from crawler.db.search import index_article
 from crawler.items import Article as ArticleItem
 from crawler.items import Continuation, to_jsonable
 
@@ -285,6 +286,7 @@ def store_article(
     if inserted is not None:
         article_id = int(inserted)
         _write_parts(conn, article_id, record.article)
+        index_article(conn, article_id, record.article.title, values["body"])
         return article_id, Outcome.NEW
 
     existing = conn.execute(
@@ -345,6 +347,7 @@ def store_article(
         .values(**values, last_seen_at=seen_at, last_changed_at=seen_at)
     )
     _write_parts(conn, article_id, record.article, replace=True)
+    index_article(conn, article_id, record.article.title, values["body"])
     return article_id, Outcome.CHANGED
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 from crawler.config import database_url
 from crawler.db.migrate import migration_engine
 from crawler.db.models import Base, UTCDateTime
+from crawler.db.search import owns_table
 
 config = context.config
 target_metadata = Base.metadata
@@ -35,6 +36,11 @@ def _render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | 
     return False
 
 
+def include_object(obj: Any, name: str | None, kind: str, reflected: bool, compare_to: Any) -> bool:
+    """Leave out the search tables, which crawler.db.search owns (FTS5 has no model)."""
+    return not (kind == "table" and name is not None and owns_table(name))
+
+
 def _configure(connection: Connection | None = None, **kwargs: Any) -> None:
     context.configure(
         connection=connection,
@@ -42,6 +48,7 @@ def _configure(connection: Connection | None = None, **kwargs: Any) -> None:
         compare_type=True,
         render_as_batch=True,  # SQLite alters tables by copying them
         render_item=_render_item,
+        include_object=include_object,
         **kwargs,
     )
 
