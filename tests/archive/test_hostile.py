@@ -131,13 +131,14 @@ def test_hostile_answers_write_nothing_outside_the_stores(
     assert re.search(r"failed article \S+/Articel03001\w+\.htm: refused: off-site", log)
     assert re.search(r"image \S+%2e%2e\S+ not fetched: refused: dot segments in the path", log)
     assert trap.connections == 0
-    # Only the database, the WARC folder and the file store were written.
+    # Only the database (and its lock file), the WARC folder and the file store were written.
     written = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file()}
     outside = {p for p in written if p.parts[0] not in {"warc", "store"}}
     assert {str(p) for p in outside} <= {
         "archive.sqlite3",
         "archive.sqlite3-wal",
         "archive.sqlite3-shm",
+        "archive.sqlite3.lock",  # the writer lock beside the database (docs/crawling.md)
     }
     names = [p.name for p in written if p.parts[0] == "store"]
     assert names and all(re.fullmatch(r"[0-9a-f]{64}\.jpg", n) for n in names), names
