@@ -94,11 +94,10 @@ def test_two_crawls_and_an_update_4_s_apart_queue_or_exit_4_and_end_equal_to_the
             url,
             ["crawl", PAPER, "--since", FIRST[0], "--until", FIRST[1]],
             # Slower than the mock site allows, so the others surely start while it runs.
-            settings=["DOWNLOAD_DELAY=0.1"],
+            settings=["DOWNLOAD_DELAY=0.2"],
         )
         time.sleep(4)
         wait_for_run(engine)
-        began = time.monotonic()
         refused = subprocess.run(
             epaper_command(
                 mocksite, url, ["crawl", PAPER, "--since", SECOND[0], "--until", SECOND[1]]
@@ -110,7 +109,7 @@ def test_two_crawls_and_an_update_4_s_apart_queue_or_exit_4_and_end_equal_to_the
             timeout=60,
             check=False,
         )
-        refused_after = time.monotonic() - began
+        # At once: it ended while the first still runs (it did not wait for the lock).
         assert first.poll() is None, "the first crawl ended before the second started"
         second = start(
             stack,
@@ -132,7 +131,6 @@ def test_two_crawls_and_an_update_4_s_apart_queue_or_exit_4_and_end_equal_to_the
     assert f"run {first_run[0]} (pid {first.pid} on " in lines[0]
     assert "epaper crawl lzcb --since 2025-03-24" in lines[0]
     assert "--wait" in lines[0]
-    assert refused_after < 15
     assert codes == [0, 0, 0], [err[-2000:] for _, err in outputs]
     for _, err in outputs[1:]:
         assert err.count("waiting for the archive") == 1, err[-2000:]
