@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.config import configure, database_url, unknown_env_warnings
-from crawler.db.check import check_database
-from crawler.errors import EpaperError
+from crawler.db.check import check_database, sqlite_problem
+from crawler.db.engine import redact
+from crawler.db.lock import acquire, release
+from crawler.errors import ConfigurationError, EpaperError
 from crawler.runs import RunRecorder, RunResult
 
 if TYPE_CHECKING:
@@ -49,12 +51,24 @@ class Command(ScrapyCrawlCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
+        token = None
         if args and args[0] == "epaper":
+            url = database_url(self.settings)
             try:
-                check_database(database_url(self.settings))
+                problem = sqlite_problem(url)
+                if problem:
+                    raise ConfigurationError(f"the database {redact(url)} {problem}")
+                # Taken here, as `epaper crawl` does, so a held archive is one line and
+                # exit 4 (the extension finds it held); the database is checked under it.
+                token = acquire(url, wait=self.settings.getbool("EPAPER_LOCK_WAIT"))
+                check_database(url)
             except EpaperError as exc:
+                release(token)
                 _exit(exc)
-        super().run(args, opts)
+        try:
+            super().run(args, opts)
+        finally:
+            release(token)
         result = _run_result(self.crawler)
         if result is not None and not result.ok:
             self.exitcode = 1

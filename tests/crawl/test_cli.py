@@ -86,3 +86,27 @@ def test_help_shows_examples(capsys: pytest.CaptureFixture[str]) -> None:
         main(["crawl", "--help"])
     out = capsys.readouterr().out
     assert "epaper crawl lzcb --since 2021-10-01 --until 2021-10-31" in out
+
+
+def test_scrapy_crawl_on_an_archive_another_run_holds_is_one_line_and_exit_4(
+    tmp_path: Path,
+) -> None:
+    from crawler.db.lock import writer_lock
+
+    url = f"sqlite:///{tmp_path / 'held.sqlite3'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EPAPER_")}
+    env["EPAPER_DATABASE_URL"] = url
+    # Nothing listens there: were the lock not refused, no real site would be asked.
+    env["EPAPER_BASE_URL_OVERRIDE"] = "http://127.0.0.1:9/{slug}/"
+    with writer_lock(url, command="the test's own run"):
+        done = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "epaper", "-a", "paper=lzcb"],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    assert done.returncode == 4, done.stderr
+    assert "Traceback" not in done.stderr
+    # Scrapy logs its start-up banner first (LOG_LEVEL INFO); the refusal is one line.
+    lines = [line for line in done.stderr.splitlines() if line.startswith("epaper:")]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("epaper: error: the archive ")
+    assert "the test's own run" in lines[0]
