@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.config import database_url
+from crawler.db.check import describe_database_error
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
 from crawler.db.models import utcnow
@@ -199,6 +201,12 @@ class RunRecorder:
             finish_run(
                 engine, self.result.run_id, verdict, {"papers": counters, "failures": failures}
             )
+        except SQLAlchemyError as exc:
+            # A full disk or a lost server: the run's row stays open (the next run marks it
+            # killed), and the run itself fails with one line instead of a trace.
+            message = describe_database_error(exc, self.url)
+            logger.error("could not record the end of run %s: %s", self.result.run_id, message)
+            self.result.failures.append(f"the end of the run could not be recorded: {message}")
         finally:
             engine.dispose()
         for slug in sorted(counters):
