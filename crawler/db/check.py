@@ -81,10 +81,24 @@ def sqlite_file_problem(path: Path) -> str | None:
     page_size = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
     changes, pages, valid_for = (struct.unpack(">I", header[i : i + 4])[0] for i in (24, 28, 92))
-    # The header's page count is reliable when written by the same change (SQLite >= 3.7).
-    if changes == valid_for and pages and size < pages * page_size:
+    # The header's page count is reliable when written by the same change (SQLite >= 3.7),
+    # unless a write-ahead log or a hot journal beside it holds the rest: a checkpoint cut
+    # short by a full disk writes page 1 before it could grow the file.
+    if changes == valid_for and pages and size < pages * page_size and not _has_log(path):
         return f"is truncated ({size} bytes of {pages * page_size})"
     return None
+
+
+def _has_log(path: Path) -> bool:
+    """Whether a non-empty ``-wal`` or ``-journal`` file lies beside the database."""
+    for suffix in ("-wal", "-journal"):
+        log = path.with_name(path.name + suffix)
+        try:
+            if log.stat().st_size > 0:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def sqlite_problem(url: str) -> str | None:

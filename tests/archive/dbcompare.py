@@ -16,8 +16,8 @@ NATURAL_KEYS = {
     "articles": ("paper_id", "url"),
     "captures": ("warc_file", "warc_offset"),
 }
-#: Tables that record runs, not archive contents.
-SKIPPED = {"crawl_runs", "alembic_version"}
+#: Bookkeeping of the runs, not of the archive: who ran and who holds the writer lock.
+SKIPPED = {"crawl_runs", "alembic_version", "writer_lock"}
 #: Times that come from the archive itself (the WARC-Date), so they must match too.
 KEPT_TIMES = {("captures", "fetched_at")}
 

@@ -302,7 +302,8 @@ def test_an_over_long_url_is_a_recorded_failure_never_requested(
 ) -> None:
     crawl = hostile_crawl
     [(url, kind, reason)] = crawl.failures[LONG_URL]
-    assert url.endswith("Z" * 2100 + ".htm") and kind == "article"
+    # fetch_failures keeps a URL's first 2,083 characters (it is part of a unique key).
+    assert len(url) == 2083 and re.search(r"/Articel02099Z+$", url) and kind == "article"
     assert reason == "refused: URL longer than URLLENGTH_LIMIT (2083)"
     assert crawl.site.hits(r"/Articel02099Z+\.htm$") == []
 
