@@ -157,3 +157,50 @@ def test_a_full_warc_disk_stores_nothing_unarchived_and_the_next_run_completes(
     finally:
         crawl.dispose()
         copy.dispose()
+
+
+@pytest.mark.slow
+def test_a_full_disk_under_both_the_sqlite_archive_and_its_warc_loses_nothing(
+    warc_disk: WarcDisk, tmp_path: Path
+) -> None:
+    """The database and the WARC folder on one small disk: whichever fills first, nothing
+    is stored as complete or unarchived, and a run with space ends equal to the truth."""
+    if not warc_disk.tmpfs:
+        pytest.skip("one disk under both needs a tmpfs mount (root)")
+    database = f"sqlite:///{warc_disk.directory / 'archive.sqlite3'}"
+    settings = [f"EPAPER_WARC_DIR={warc_disk.directory / 'warc'}"]
+    since, until = dt.date.fromisoformat(SINCE), dt.date.fromisoformat(UNTIL)
+    with run_mocksite(today=SITE_TODAY) as site:
+        args = crawl_args(site, database, "crawl", "lzcb", "--since", SINCE, "--until", UNTIL)
+        full = warc_disk.run(args, tmp_path, settings)
+        assert full.returncode != 0, full.stderr[-3000:]
+        assert "Traceback" not in full.stderr
+        truth = site.truth(papers=["lzcb"], since=SINCE, until=UNTIL)
+        engine = make_engine(database)
+        try:
+            with engine.connect() as conn:
+                statuses = dict(conn.execute(select(ISSUES.c.date, ISSUES.c.status)).all())
+                stored = conn.execute(select(ARTICLES.c.url, ARTICLES.c.capture_id)).all()
+            assert all(capture is not None for _, capture in stored)
+            assert set(statuses.values()) != {"complete"}, statuses
+            for day, status in statuses.items():
+                if status == "complete":  # what the full run called complete is so
+                    result = compare(engine, truth, {"lzcb"}, day, day)
+                    assert result.equal, f"{day}: {result.report()}"
+        finally:
+            engine.dispose()
+
+        warc_disk.grow()
+        again = warc_disk.run(args, tmp_path, settings)
+        assert again.returncode == 0, again.stderr[-3000:]
+        engine = make_engine(database)
+        try:
+            result = compare(engine, truth, {"lzcb"}, since, until)
+            assert result.equal, result.report()
+            with engine.connect() as conn:
+                unarchived = conn.execute(
+                    select(ARTICLES.c.url).where(ARTICLES.c.capture_id.is_(None))
+                ).all()
+            assert unarchived == []
+        finally:
+            engine.dispose()
