@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -37,11 +36,10 @@ from crawler.encoding import (
     strict_decode,
 )
 from crawler.errors import EpaperError
-from crawler.extract import get_extractor
 from crawler.extract.dom import link_count, parse_html
-from crawler.extract.founder import calendar_url, parse_calendar
-from crawler.extract.founder_common import date_in_url
-from crawler.extract.paperindex import issue_date_from_url
+from crawler.extract.families import get_family
+from crawler.extract.family import Calendar, Family
+from crawler.extract.parts import merge_parts
 from crawler.files import refusal_reason
 from crawler.items import (
     Article,
@@ -65,9 +63,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Families whose 上一期/下一期 are real links (the others compute them in JavaScript).
-STATIC_ISSUE_LINKS = frozenset({"founder", "paperindex"})
-
 #: ``Request.meta`` keys this spider sets (documented in docs/crawling.md).
 META_PAPER = "epaper_paper"
 META_DATE = "epaper_date"
@@ -88,53 +83,38 @@ META_FILE_URL = "epaper_file_url"
 META_HEAD_CAPTURE = "epaper_head_capture"
 
 
-def merge_parts(head: Article, part: Article) -> Article:
-    """An article with a continuation part appended: its paragraphs and new images.
-
-    >>> a = merge_parts(Article(url="u", title="t", paragraphs=("一。",)),
-    ...                 Article(url="u_2", title="t", paragraphs=("二。",)))
-    >>> a.paragraphs, a.url
-    (('一。', '二。'), 'u')
-    """
-    seen = {image.url for image in head.images}
-    # A 下转第X版 pointer is printed where the text ends: at the end of the last part.
-    # Keep the truth's reading order: pointers to other pages first, then the parts.
-    extra = tuple(
-        c for c in part.continuations if c not in head.continuations and c.url != head.url
-    )
-    continuations = tuple(sorted(head.continuations + extra, key=lambda c: c.kind == "part"))
-    return replace(
-        head,
-        paragraphs=head.paragraphs + part.paragraphs,
-        images=head.images + tuple(i for i in part.images if i.url not in seen),
-        continuations=continuations,
+def calendar_day(paper: Paper, year: int, month: int) -> dt.date:
+    """The first day of a month whose era's family publishes a calendar (the planner asks
+    for a month's calendar only when one of its days has one)."""
+    first = dt.date(year, month, 1)
+    days = (first + dt.timedelta(days=n) for n in range(31))
+    return next(
+        (
+            day
+            for day in days
+            if day.month == month and get_family(paper.era_for(day).family).calendar
+        ),
+        first,
     )
 
 
-def source_id(url: str) -> str | None:
-    """The CMS's own id of an article, from its URL.
-
-    >>> source_id("http://e.cn/html/2023-02/10/content_211244.htm")
-    '211244'
-    >>> source_id("http://e.cn/rmrb/html/2017-10/16/nw.D110000renmrb_20171016_3-01.htm")
-    '20171016_3-01'
-    >>> source_id("http://e.cn/lzcb/content/20211020/Articel05002NU.htm")
-    '05002NU'
-    """
-    stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    match = re.match(r"(?:content_|nw\.D110000[a-z]+_|Articel)(?P<id>.+)$", stem)
-    return match["id"] if match else (stem or None)
+def calendar_of(paper: Paper, month: tuple[int, int] | None) -> Calendar:
+    """The calendar of a paper in a month, or (month unknown) of its latest era that has one."""
+    if month is not None:
+        calendar = get_family(paper.era_for(calendar_day(paper, *month)).family).calendar
+        if calendar is not None:
+            return calendar
+    for era in reversed(paper.eras):
+        calendar = get_family(era.family).calendar
+        if calendar is not None:
+            return calendar
+    raise ValueError(f"{paper.slug}: no family of the paper publishes a calendar")
 
 
 def requested_url(message: Request | Response) -> str:
     """The canonical URL the spider asked for, before any redirect (what it tracks)."""
     redirects = message.meta.get("redirect_urls")
     return canonical_url(redirects[0] if redirects else message.url)
-
-
-def url_date(url: str) -> dt.date | None:
-    """The issue date a URL carries, in any family's spelling."""
-    return date_in_url(url) or issue_date_from_url(url)
 
 
 def failure_reason(failure: Failure) -> str:
@@ -270,9 +250,10 @@ class EpaperSpider(scrapy.Spider):
             paper = plan.paper
             self._stat(slug, "dates_planned", len(plan.dates))
             for year, month in plan.calendar_months:
-                root = paper.root_url(dt.date(year, month, 1), self.override)
+                day = calendar_day(paper, year, month)
+                calendar = calendar_of(paper, (year, month))
                 yield self._request(
-                    calendar_url(root, year, month),
+                    calendar.url(paper.root_url(day, self.override), year, month),
                     self.parse_calendar,
                     {META_PAPER: slug, META_KIND: "calendar", META_MONTH: (year, month)},
                     errback=self.calendar_failed,
@@ -306,8 +287,8 @@ class EpaperSpider(scrapy.Spider):
                 f"{slug}: the calendar {response.url} failed ({unreadable_reason(exc)})"
             )
             return
-        listed = parse_calendar(text, response.url)
         month = response.meta.get(META_MONTH)
+        listed = calendar_of(plan.paper, month).parse(text, response.url)
         if month is not None and not any((d.year, d.month) == month for d in listed):
             self._empty_calendar(slug, month, response.url)
         for day in listed:
@@ -351,11 +332,11 @@ class EpaperSpider(scrapy.Spider):
         slug, day = meta[META_PAPER], meta[META_DATE]
         key: IssueKey = (slug, day)
         url = requested_url(response)
-        if not self._complete_body(response):
+        paper = self.plans[slug].paper
+        family = self._family(key)
+        if not self._complete_body(response, family):
             yield from self._fail(response.request, "truncated", "issue")  # type: ignore[arg-type]
             return
-        paper = self.plans[slug].paper
-        family = paper.era_for(day).family
         try:
             selector = self._selector(response, paper)
             links = link_count(selector)
@@ -363,7 +344,7 @@ class EpaperSpider(scrapy.Spider):
                 reason = self._too_many(links, "links")
                 yield from self._fail(response.request, reason, "issue")  # type: ignore[arg-type]
                 return
-            index = get_extractor(family).extract_issue(selector, url)
+            index = family.extract_issue(selector, url)
         except (ValueError, EpaperError) as exc:
             yield from self._fail(response.request, unreadable_reason(exc), "issue")  # type: ignore[arg-type]
             return
@@ -409,7 +390,7 @@ class EpaperSpider(scrapy.Spider):
             for failed, kind in sorted(before.failed.items()):
                 if kind == "article" and failed not in before.stored_articles:
                     yield from self._article_request(key, failed, None, None)
-        if family in STATIC_ISSUE_LINKS:
+        if family.static_issue_links:
             yield from self._adjacent_issues(paper, (index.prev_issue_url, index.next_issue_url))
         yield from self._resolve(url)
 
@@ -417,7 +398,7 @@ class EpaperSpider(scrapy.Spider):
         """Cross-check the calendar with 上一期/下一期: an issue it missed is fetched too."""
         plan = self.plans[paper.slug]
         for link in urls:
-            day = url_date(link) if link else None
+            day = self._url_date(paper, link) if link else None
             if day is None or not plan.wants(day):
                 continue
             request = self._issue_request(paper, day, listed=True)
@@ -428,24 +409,24 @@ class EpaperSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[Any]:
         meta = response.meta
         key: IssueKey = (meta[META_PAPER], meta[META_DATE])
-        if not self._complete_body(response):
+        paper = self.plans[key[0]].paper
+        if not self._complete_body(response, self._family(key)):
             yield from self._fail(response.request, "truncated", "page")  # type: ignore[arg-type]
             return
-        paper = self.plans[key[0]].paper
         yield from self._page(response, meta[META_PAGE], key, paper, requested_url(response))
 
     def _page(
         self, response: Response, ref: PageRef, key: IssueKey, paper: Paper, tracked: str
     ) -> Iterator[Any]:
         slug, day = key
-        family = paper.era_for(day).family
+        family = self._family(key)
         try:
             selector = self._selector(response, paper)
             links = link_count(selector)
             if links > self.max_links:
                 yield from self._fail_url(tracked, self._too_many(links, "links"), "page")
                 return
-            content = get_extractor(family).extract_page(selector, canonical_url(response.url))
+            content = family.extract_page(selector, canonical_url(response.url))
         except (ValueError, EpaperError) as exc:
             yield from self._fail_url(tracked, unreadable_reason(exc), "page")
             return
@@ -516,13 +497,13 @@ class EpaperSpider(scrapy.Spider):
         meta = response.meta
         key: IssueKey = (meta[META_PAPER], meta[META_DATE])
         url = requested_url(response)
-        if not self._complete_body(response):
+        paper = self.plans[key[0]].paper
+        family = self._family(key)
+        if not self._complete_body(response, family):
             yield from self._fail(response.request, "truncated", "article")  # type: ignore[arg-type]
             return
-        paper = self.plans[key[0]].paper
-        family = paper.era_for(key[1]).family
         try:
-            article = get_extractor(family).extract_article(self._selector(response, paper), url)
+            article = family.extract_article(self._selector(response, paper), url)
         except (ValueError, EpaperError) as exc:
             yield from self._fail(response.request, unreadable_reason(exc), "article")  # type: ignore[arg-type]
             return
@@ -554,7 +535,7 @@ class EpaperSpider(scrapy.Spider):
             article=article,
             page_number=meta.get(META_PAGE) or article.page_number,
             order=meta.get(META_ORDER),
-            source_id=source_id(url),
+            source_id=self._family(key).source_id(url),
             capture=meta.get(META_HEAD_CAPTURE) or meta.get(META_CAPTURE),
         )
 
@@ -578,13 +559,13 @@ class EpaperSpider(scrapy.Spider):
         meta = response.meta
         key: IssueKey = (meta[META_PAPER], meta[META_DATE])
         url = requested_url(response)
-        if not self._complete_body(response):
+        paper = self.plans[key[0]].paper
+        family = self._family(key)
+        if not self._complete_body(response, family):
             yield from self._fail_url(url, "truncated", "part")
             return
-        paper = self.plans[key[0]].paper
-        family = paper.era_for(key[1]).family
         try:
-            part = get_extractor(family).extract_article(self._selector(response, paper), url)
+            part = family.extract_article(self._selector(response, paper), url)
         except (ValueError, EpaperError) as exc:
             yield from self._fail_url(url, unreadable_reason(exc), "part")
             return
@@ -599,7 +580,7 @@ class EpaperSpider(scrapy.Spider):
     def _neighbours(self, key: IssueKey, article: Article, url: str) -> Iterator[Request]:
         # 上一篇/下一篇 catch articles that the page's lists and hotspots missed.
         for neighbour in (article.prev_url, article.next_url):
-            if neighbour and url_date(neighbour) in (None, key[1]):
+            if neighbour and self._url_date(self.plans[key[0]].paper, neighbour) in (None, key[1]):
                 for found in self._article_request(key, canonical_url(neighbour), None, None):
                     if isinstance(found, Request):
                         self._stat(key[0], "articles_found_by_links")
@@ -787,12 +768,24 @@ class EpaperSpider(scrapy.Spider):
         )
 
     @staticmethod
-    def _complete_body(response: Response) -> bool:
+    def _complete_body(response: Response, family: Family) -> bool:
         """False for an HTML body that was cut short without a Content-Length to say so."""
         if not isinstance(response, TextResponse) or b"Content-Length" in response.headers:
             return True
-        tail = response.body[-1024:].lower()
-        return b"</html>" in tail or b"</periodlist>" in tail
+        return family.body_complete(response.body[-1024:].lower())
+
+    def _family(self, key: IssueKey) -> Family:
+        """The family of the paper's era on the issue's date."""
+        return get_family(self.plans[key[0]].paper.era_for(key[1]).family)
+
+    @staticmethod
+    def _url_date(paper: Paper, url: str) -> dt.date | None:
+        """The issue date a link carries, in the spelling of one of the paper's families."""
+        for era in reversed(paper.eras):
+            day = get_family(era.family).date_in_url(url)
+            if day is not None:
+                return day
+        return None
 
     @staticmethod
     def _decode(response: Response, paper: Paper) -> DecodedHtml:
