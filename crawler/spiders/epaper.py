@@ -19,9 +19,19 @@ from urllib.parse import urlsplit
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import (
+    DontCloseSpider,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TCPTimedOutError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+from twisted.web._newclient import ResponseNeverReceived
+from twisted.web.http import PotentialDataLoss, _DataLoss
 from w3lib.html import get_base_url
 
 from crawler.archive import META_CAPTURE, NotArchivedResponseError
@@ -50,7 +60,7 @@ from crawler.items import (
     PageItem,
     PageRef,
 )
-from crawler.offsite import on_site, origin
+from crawler.offsite import OffsiteRedirectError, on_site, origin
 from crawler.params import ArgumentError, CrawlParams, beijing_today
 from crawler.planning import PaperPlan, plan_paper
 from crawler.registry import Paper
@@ -117,26 +127,34 @@ def requested_url(message: Request | Response) -> str:
     return canonical_url(redirects[0] if redirects else message.url)
 
 
+#: Failures told apart by their type, first match wins: (types, reason).
+FAILURE_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((DownloadTimeoutError, TxTimeoutError, TCPTimedOutError), "timeout"),
+    # Scrapy cancels a download only when its body passes DOWNLOAD_MAXSIZE.
+    ((DownloadCancelledError,), "too large"),
+    ((ResponseDataLossError, ResponseNeverReceived, PotentialDataLoss, _DataLoss), "truncated"),
+    ((OffsiteRedirectError,), "refused: off-site redirect"),
+)
+
+
 def failure_reason(failure: Failure) -> str:
-    """A short, stable reason for a failed request, as stored in ``fetch_failures``."""
+    """A short, stable reason for a failed request, as stored in ``fetch_failures``.
+
+    Told apart by the failure's type, never by the words of its message.
+    """
     value = failure.value
     if isinstance(value, HttpError):
         return f"http {value.response.status}"
     if isinstance(value, NotArchivedResponseError):
         return f"not archived: {value.reason}"
-    name = type(value).__name__
-    text = str(value).lower()
-    if "timeout" in name.lower() or "timed out" in text:
-        return "timeout"
-    if "dataloss" in name.lower() or "truncat" in text:
-        return "truncated"
-    if "maxsize" in text or "max size" in text or ("cancelled" in text and "size" in text):
-        return "too large"
-    if "offsite" in text or "filtered" in text:
-        return "refused: off-site redirect"
-    if isinstance(value, IgnoreRequest) and "robots.txt" in text:
+    for types, reason in FAILURE_REASONS:
+        if isinstance(value, types):
+            return reason
+    if type(value) is IgnoreRequest:
+        # Scrapy's own refusals raise IgnoreRequest itself: its robots.txt middleware (the
+        # spider refuses off-site links before asking, so its off-site filter never does).
         return "refused: robots.txt"
-    return f"error: {name}"
+    return f"error: {type(value).__name__}"
 
 
 def unreadable_reason(exc: Exception) -> str:
