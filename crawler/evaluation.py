@@ -32,17 +32,15 @@ from parsel import Selector
 from scrapy.http import HtmlResponse
 
 from crawler.errors import ConfigurationError, EpaperError
-from crawler.extract import get_extractor
+from crawler.extract.families import family_names, get_family
+from crawler.extract.parts import merge_parts
 from crawler.items import Article, ArticleRef, IssueIndex, PageRef, to_jsonable
-from crawler.spiders.epaper import EpaperSpider, merge_parts, url_date
+from crawler.spiders.epaper import EpaperSpider
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
     from crawler.mocksite.site import MockSite
     from crawler.registry import Paper, Registry
-
-#: The registry families, in the order the report lists them.
-FAMILY_ORDER = ("paperindex", "founder", "peoples_daily", "founder_pc")
 
 #: What an issue is scored on: the date it prints, its page list (order, number, name, URL)
 #: and the set of articles a walk of its pages reaches (neither fewer nor more than the truth).
@@ -139,9 +137,9 @@ class EvalReport:
 
     @property
     def families(self) -> tuple[str, ...]:
-        """The families measured, known ones in :data:`FAMILY_ORDER` first."""
+        """The families measured, in the order of the family list first."""
         found = {family for family, _ in self.scores}
-        known = [f for f in FAMILY_ORDER if f in found]
+        known = [f for f in family_names() if f in found]
         return tuple(known + sorted(found - set(known)))
 
     def score(self, family: str, name: str) -> Score:
@@ -296,7 +294,7 @@ def walk_issue(fetcher: MockFetcher, day: dt.date, override: str) -> IssueWalk:
     linked from a page or reached by 上一篇/下一篇, long articles' parts merged in."""
     paper = fetcher.paper
     family = paper.era_for(day).family
-    extractor = get_extractor(family)
+    extractor = get_family(family)
     url = canonical_url(paper.issue_url(day, override))
     walk = IssueWalk(paper=paper.slug, date=day, family=family, url=url)
     try:
@@ -342,14 +340,14 @@ def walk_issue(fetcher: MockFetcher, day: dt.date, override: str) -> IssueWalk:
         queue.extend(
             canonical_url(neighbour)
             for neighbour in (article.prev_url, article.next_url)
-            if neighbour and url_date(neighbour) in (None, day)
+            if neighbour and extractor.date_in_url(neighbour) in (None, day)
         )
     return walk
 
 
 def _whole_article(fetcher: MockFetcher, family: str, url: str) -> Article:
     """An article with its continuation parts appended, as the spider stores it."""
-    extractor = get_extractor(family)
+    extractor = get_family(family)
     article = extractor.extract_article(fetcher.fetch(url), url)
     if not article.title:
         raise FetchError("no title")
@@ -498,7 +496,8 @@ class _Accumulator:
 
 def _cell_order(key: tuple[str, str]) -> tuple[int, str, int, str]:
     family, name = key
-    family_rank = FAMILY_ORDER.index(family) if family in FAMILY_ORDER else len(FAMILY_ORDER)
+    order = family_names()
+    family_rank = order.index(family) if family in order else len(order)
     field_rank = FIELDS.index(name) if name in FIELDS else len(FIELDS)
     return family_rank, family, field_rank, name
 
@@ -548,7 +547,7 @@ def load_floors(path: Path | str | None = None) -> dict[tuple[str, str], float]:
     """The floors file: ``[family]`` tables of ``"field" = rate``, each ≥ :data:`MINIMUM_FLOOR`.
 
     >>> floors = load_floors()
-    >>> floors[("paperindex", "article.title")] >= MINIMUM_FLOOR
+    >>> floors and all(rate >= MINIMUM_FLOOR for rate in floors.values())
     True
     """
     file: Path | str
@@ -583,9 +582,9 @@ def load_floors(path: Path | str | None = None) -> dict[tuple[str, str], float]:
 def check_floors(report: EvalReport, floors: Mapping[tuple[str, str], float]) -> list[Breach]:
     """Measured rates below their floor; a cell without a floor is held to MINIMUM_FLOOR.
 
-    >>> report = EvalReport({("founder", "article.title"): Score(998, 1000)}, (), {})
+    >>> report = EvalReport({("toy", "article.title"): Score(998, 1000)}, (), {})
     >>> [str(b) for b in check_floors(report, {})]
-    ['founder article.title: 99.80% (998/1000) is below its floor 99.90%']
+    ['toy article.title: 99.80% (998/1000) is below its floor 99.90%']
     """
     breaches = []
     for (family, name), score in report.scores.items():
@@ -650,9 +649,9 @@ def format_table(report: EvalReport, floors: Mapping[tuple[str, str], float] | N
 def format_mismatch(mismatch: Mismatch) -> str:
     """One mismatch example: where, and the first place the values differ.
 
-    >>> print(format_mismatch(Mismatch("founder", "article.paragraphs", "http://x/a.htm",
+    >>> print(format_mismatch(Mismatch("toy", "article.paragraphs", "http://x/a.htm",
     ...                                ["一。", "二。"], ["一。", "三。"])))
-    founder article.paragraphs http://x/a.htm
+    toy article.paragraphs http://x/a.htm
       [1] want '二。'
           got  '三。'
     """

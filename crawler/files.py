@@ -1,4 +1,5 @@
-"""Page PDFs and article images: which links may be fetched, and the content-addressed file store.
+"""Page PDFs and article images: which links are fetched, their requests, and the content-addressed
+file store.
 
 A file's place in the store comes from the SHA-256 of its bytes and the type its first
 bytes show (``ab/cd/abcd….pdf``), never from its URL, so no link can make the crawler
@@ -8,19 +9,24 @@ write outside the store, and a file found twice is kept once.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import logging
 import tempfile
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from scrapy.http import Request, Response
+
 from crawler.items import FileItem
+from crawler.offsite import on_site
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +78,102 @@ def refusal_reason(url: str, hosts: Collection[str]) -> str | None:
             break
         path = decoded
     return None
+
+
+#: ``Request.meta`` keys of a file request (documented in docs/crawling.md): the paper and
+#: the link as the page or article gave it. Not ``epaper_paper``: a file is no request of
+#: its paper's issues, and is not counted as one.
+META_FILE_PAPER = "epaper_file_paper"
+META_FILE_URL = "epaper_file_url"
+
+
+@dataclass
+class FileRequests:
+    """The requests for the page PDFs and article images the settings ask for
+    (``EPAPER_DOWNLOAD_PDFS``, ``EPAPER_DOWNLOAD_IMAGES``): each link once per run, and a
+    link that must not be fetched refused, logged and counted (``files_refused``).
+
+    A file is no part of its issue's completeness: one that fails is logged and counted
+    (``files_failed``), and the issue stays complete without it.
+    """
+
+    pdfs: bool
+    images: bool
+    hosts: Collection[str]
+    origins: Collection[tuple[str, str, int]]
+    max_links: int
+    robots_ignored: Collection[str] = ()
+    requested: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: BaseSettings,
+        hosts: Collection[str],
+        origins: Collection[tuple[str, str, int]],
+    ) -> FileRequests:
+        return cls(
+            pdfs=settings.getbool("EPAPER_DOWNLOAD_PDFS"),
+            images=settings.getbool("EPAPER_DOWNLOAD_IMAGES"),
+            hosts=hosts,
+            origins=origins,
+            max_links=settings.getint("EPAPER_MAX_LINKS_PER_PAGE"),
+            robots_ignored=frozenset(settings.getlist("EPAPER_ROBOTSTXT_IGNORE")),
+        )
+
+    def requests(
+        self,
+        paper: str,
+        day: dt.date,
+        kind: str,
+        urls: list[str | None],
+        *,
+        callback: Callable[..., object],
+        errback: Callable[..., object],
+        count: Callable[[str], None],
+    ) -> Iterator[Request]:
+        """Requests for the ``kind`` (``pdf`` or ``image``) links of one page or article."""
+        if not (self.pdfs if kind == "pdf" else self.images):
+            return
+        for position, url in enumerate(urls):
+            if not url or url in self.requested:
+                continue
+            self.requested.add(url)
+            refused = refusal_reason(url, self.hosts)
+            if refused is None and not on_site(url, self.origins):
+                refused = "refused: off-site (another scheme or port)"
+            if refused is None and position >= self.max_links:
+                refused = "refused: over EPAPER_MAX_LINKS_PER_PAGE"
+            if refused is not None:
+                logger.warning("%s %s not fetched: %s", kind, url, refused)
+                count("files_refused")
+                continue
+            meta: dict[str, Any] = {
+                META_FILE_PAPER: paper,
+                "epaper_date": day,
+                "epaper_kind": kind,
+                META_FILE_URL: url,
+            }
+            if paper in self.robots_ignored:
+                meta["dont_obey_robotstxt"] = True
+            count("files_requested")
+            # After the pages and articles: the text of an issue comes first.
+            yield Request(url, callback=callback, errback=errback, meta=meta, priority=-1)
+
+
+def file_item(response: Response, capture: Any = None) -> FileItem:
+    """The :class:`FileItem` of a fetched PDF or image."""
+    meta = response.meta
+    content_type = response.headers.get(b"Content-Type")
+    return FileItem(
+        paper=meta[META_FILE_PAPER],
+        date=meta["epaper_date"],
+        kind=meta["epaper_kind"],
+        url=meta[META_FILE_URL],
+        capture=capture,
+        content_type=content_type.decode("latin-1") if content_type else None,
+        body=response.body,
+    )
 
 
 def sniff_type(body: bytes) -> tuple[str, str] | None:

@@ -92,7 +92,6 @@ class OffsiteRedirectMiddleware:
         origins = getattr(self.crawler.spider, "allowed_origins", None) or ()
         if on_site(target, origins):
             return response
-        # "offsite" in the message makes the spider record "refused: off-site redirect".
         reason = f"offsite redirect refused: {request.url} redirects to {target}"
         logger.warning("%s", reason)
         if self.crawler.stats is not None:

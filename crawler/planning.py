@@ -7,11 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from crawler.db.queries import StoredIssue
+from crawler.extract.families import get_family
 from crawler.params import CrawlParams, Mode
 from crawler.registry import Paper
-
-#: Families whose sites publish a calendar the crawl reads (``period.xml``).
-CALENDAR_FAMILIES = frozenset({"founder"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +64,11 @@ def months(dates: list[dt.date]) -> tuple[tuple[int, int], ...]:
     return tuple(dict.fromkeys((d.year, d.month) for d in dates))
 
 
+def has_calendar(paper: Paper, day: dt.date) -> bool:
+    """Whether the family of the paper's era on ``day`` publishes a calendar."""
+    return get_family(paper.era_for(day).family).calendar is not None
+
+
 def plan_paper(
     params: CrawlParams, paper: Paper, stored: Mapping[dt.date, StoredIssue]
 ) -> PaperPlan:
@@ -85,8 +88,9 @@ def plan_paper(
         return replace(_plan_update(params, paper, stored), partial=partial)
     done = frozenset(d for d, s in stored.items() if s.status in {"complete", "missing"})
     wanted = [d for d in days(since, until) if d not in done]
-    by_calendar = [d for d in wanted if paper.era_for(d).family in CALENDAR_FAMILIES]
-    direct = tuple(d for d in wanted if paper.era_for(d).family not in CALENDAR_FAMILIES)
+    # A family that publishes a calendar (period.xml) is asked which days have an issue.
+    by_calendar = [d for d in wanted if has_calendar(paper, d)]
+    direct = tuple(d for d in wanted if not has_calendar(paper, d))
     return PaperPlan(
         paper,
         since,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from crawler.errors import ConfigurationError, EpaperError
+from crawler.extract.families import family_names, get_family
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
@@ -37,31 +38,6 @@ OVERRIDE_SETTING = "EPAPER_BASE_URL_OVERRIDE"
 
 #: Placeholders an ``entry`` template may use.
 ENTRY_FIELDS = frozenset({"yyyy", "mm", "dd", "slug"})
-
-
-@dataclass(frozen=True, slots=True)
-class FamilyDefaults:
-    """Where a CMS family keeps its issues below a paper's base URL, unless an era says otherwise.
-
-    ``root`` is the directory under the base URL that the family's dated paths start from
-    (``html/`` for ``html/2023-02/10/node_2.htm``); ``entry`` is the path of an issue's
-    first page below ``root``, a template with ``{yyyy}``, ``{mm}``, ``{dd}`` and ``{slug}``.
-    """
-
-    root: str
-    entry: str
-
-
-#: The families the registry accepts, with their URL layout. A new family adds a line here
-#: and an extractor module under ``crawler/extract`` (see docs/adding-a-paper.md).
-FAMILIES: Mapping[str, FamilyDefaults] = {
-    "founder": FamilyDefaults(root="html/", entry="{yyyy}-{mm}/{dd}/node_2.htm"),
-    "peoples_daily": FamilyDefaults(
-        root="html/", entry="{yyyy}-{mm}/{dd}/nbs.D110000{slug}_01.htm"
-    ),
-    "founder_pc": FamilyDefaults(root="pc/", entry="layout/{yyyy}{mm}/{dd}/node_01.html"),
-    "paperindex": FamilyDefaults(root="content/", entry="{yyyy}{mm}{dd}/IssueIndex.htm"),
-}
 
 
 class RegistryError(ConfigurationError):
@@ -668,11 +644,13 @@ def _parse_era(
     if unknown:
         raise RegistryError(f"{where}: unknown key(s) {unknown}; allowed: {sorted(_ERA_KEYS)}")
     family = _required_str(item, "family", where)
-    if family not in FAMILIES:
+    try:
+        defaults = get_family(family)
+    except KeyError:
+        known = ", ".join(sorted(family_names()))
         raise RegistryError(
-            f"{where}: unknown family {family!r}; known families: {', '.join(FAMILIES)}"
-        )
-    defaults = FAMILIES[family]
+            f"{where}: unknown family {family!r}; known families: {known}"
+        ) from None
     root = _optional_str(item, "root", where)
     root = defaults.root if root is None else root
     if root and (root.startswith("/") or not root.endswith("/")):

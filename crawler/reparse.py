@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 import os
 import signal
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -38,14 +38,8 @@ from crawler.pipelines import registry_paper_info
 from crawler.planning import PaperPlan, days
 from crawler.registry import UnknownPaperError, load_registry
 from crawler.runs import paper_counters
-from crawler.spiders.epaper import (
-    META_DATE,
-    META_KIND,
-    META_LISTED,
-    META_PAPER,
-    EpaperSpider,
-)
-from crawler.urls import canonical_url
+from crawler.spiders.epaper import EpaperSpider
+from crawler.spiders.plans import Entry, Planned
 from crawler.warc import (
     Damage,
     Located,
@@ -62,6 +56,8 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from scrapy.settings import Settings
     from twisted.internet.interfaces import IReactorTime
+
+    from crawler.params import CrawlParams
 
 logger = logging.getLogger(__name__)
 
@@ -308,24 +304,17 @@ class ReplayMiddleware:
         )
 
 
-class ReplaySpider(EpaperSpider):
-    """The ``epaper`` spider, started from the issues and calendars a run fetched."""
+@dataclass(frozen=True, slots=True)
+class ReplayPlans:
+    """The plan of a replayed run: a date is wanted when the run fetched its issue, and the
+    run starts from the issues and calendars it started from."""
 
-    name = "epaper-replay"
     replay: ReplayView
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReplaySpider:
-        replay = kwargs.pop("replay")
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        assert isinstance(spider, ReplaySpider)
-        spider.replay = replay
-        return spider
-
-    def _load_plans(self) -> None:
-        # The run's issues are the plan: a date is wanted when the run fetched its issue.
-        ensure_schema(database_url(self.crawler.settings))
-        for paper in self.params.papers:
+    def plan(self, params: CrawlParams, settings: Settings) -> Planned:
+        ensure_schema(database_url(settings))
+        planned = Planned()
+        for paper in params.papers:
             dates = {
                 s.date
                 for s in self.replay.starts
@@ -334,28 +323,33 @@ class ReplaySpider(EpaperSpider):
             if dates:
                 first, last = min(dates), max(dates)
                 skip = frozenset(days(first, last)) - dates
-                self.plans[paper.slug] = PaperPlan(paper, first, last, skip=skip)
+                planned.plans[paper.slug] = PaperPlan(paper, first, last, skip=skip)
             else:  # calendars only: nothing is wanted
-                self.plans[paper.slug] = PaperPlan(
-                    paper, self.params.today, self.params.today - dt.timedelta(days=1)
+                planned.plans[paper.slug] = PaperPlan(
+                    paper, params.today, params.today - dt.timedelta(days=1)
                 )
+        planned.entries = [
+            Entry(s.paper, s.kind, url=s.url, date=s.date, listed=s.listed)
+            for s in self.replay.starts
+            if s.kind == "calendar" or s.date is not None
+        ]
+        return planned
 
-    async def start(self) -> AsyncIterator[Any]:
-        self._load_plans()
-        for start in self.replay.starts:
-            meta: dict[str, Any] = {META_PAPER: start.paper, META_KIND: start.kind}
-            if start.kind == "calendar":
-                yield self._request(
-                    start.url, self.parse_calendar, meta, errback=self.calendar_failed
-                )
-                continue
-            assert start.date is not None
-            key = (start.paper, start.date)
-            url = canonical_url(start.url)
-            if self.tracker.expect(key, url):
-                self.tracker.issue(key).url = url
-                meta |= {META_DATE: start.date, META_LISTED: start.listed}
-                yield self._request(url, self.parse_issue, meta)
+
+class ReplaySpider(EpaperSpider):
+    """The ``epaper`` spider, planned by :class:`ReplayPlans` (the replay middleware reads
+    its ``replay``)."""
+
+    name = "epaper-replay"
+    replay: ReplayView
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ReplaySpider:
+        replay = kwargs.pop("replay")
+        spider = super().from_crawler(crawler, *args, plan_source=ReplayPlans(replay), **kwargs)
+        assert isinstance(spider, ReplaySpider)
+        spider.replay = replay
+        return spider
 
 
 # ---------------------------------------------------------------------------------------

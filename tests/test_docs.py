@@ -90,3 +90,24 @@ def test_every_view_column_is_documented_in_the_data_model(view: str, column: st
     assert len(section) == 2, f"view {view} has no section in docs/data-model.md"
     body = section[1].split("\n## ", 1)[0]
     assert f"| `{column}` |" in body, f"{view}.{column} is not documented"
+
+
+def _meta_keys() -> list[str]:
+    from crawler import archive, files
+    from crawler.spiders import epaper
+
+    modules = (epaper, archive, files)
+    return sorted({v for m in modules for k, v in vars(m).items() if k.startswith("META_")})
+
+
+@pytest.mark.parametrize("key", _meta_keys())
+def test_every_request_meta_key_is_documented(key: str) -> None:
+    text = (DOCS / "crawling.md").read_text(encoding="utf-8")
+    assert f"`{key}`" in text, f"Request.meta key {key} is missing from docs/crawling.md"
+
+
+def test_the_meta_table_lists_no_key_the_code_does_not_set() -> None:
+    text = (DOCS / "crawling.md").read_text(encoding="utf-8")
+    table = text.split("## `Request.meta` keys", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
+    documented = set(re.findall(r"`(epaper_\w+)`", table))
+    assert documented == set(_meta_keys())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from parsel import Selector
@@ -17,20 +18,29 @@ from crawler.cleaning import normalize_whitespace
 from crawler.extract import ExtractionError
 from crawler.extract import founder_common as common
 from crawler.extract.dom import visible_text
+from crawler.extract.family import Calendar, Family
 from crawler.items import Article, IssueIndex, PageContent
 
 if TYPE_CHECKING:
     from crawler.items import ArticleRef
 
-#: Title lists of the known skins, most specific first; the fallback is any link wrapping
-#: the ``<div id=mpNNN>`` that every skin prints, which some skins also use for other pages'
-#: articles (中国纪检监察报's 今日关注), so it is used only when no list matched.
-TITLE_LISTS = (
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' title ')]//ul/li//a[@href]",
-    "//ul[contains(concat(' ', normalize-space(@class), ' '), ' list01 ')]/li//a[@href]",
-    "//*[@id='titleList']//li//a[@href]",
+#: The classic template's skins. Title lists most specific first; the last is any link
+#: wrapping the ``<div id=mpNNN>`` that every skin prints, which some skins also use for
+#: other pages' articles (中国纪检监察报's 今日关注), so it is used only when no list matched.
+SKINS = replace(
+    common.SHARED_SKINS,
+    title_lists=(
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' title ')]//ul/li//a[@href]",
+        "//ul[contains(concat(' ', normalize-space(@class), ' '), ' list01 ')]/li//a[@href]",
+        "//*[@id='titleList']//li//a[@href]",
+        "//a[@href][div[starts-with(@id, 'mp')]]",
+    ),
+    bylines=(
+        "//founder-author",
+        "//*[@id='author']",
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]",
+    ),
 )
-FALLBACK_TITLE_LINKS = "//a[@href][div[starts-with(@id, 'mp')]]"
 
 
 # ---------------------------------------------------------------------------------------
@@ -97,7 +107,7 @@ def extract_issue(selector: Selector, url: str) -> IssueIndex:
     The classic template prints 上一期 as a plain link (``../21/node_2.htm``) on some
     skins and only a calendar on others; where there is no link the crawl uses the calendar.
     """
-    pages = common.page_refs(selector, url)
+    pages = common.page_refs(selector, url, SKINS)
     day = common.date_in_url(url) or _printed_date(selector)
     if day is None:
         raise ExtractionError(f"no issue date in the URL or the page: {url}")
@@ -111,7 +121,7 @@ def extract_issue(selector: Selector, url: str) -> IssueIndex:
 
 def extract_page(selector: Selector, url: str) -> PageContent:
     """A page (版): label, articles (title list, then hotspots the list lacks), PDF, image."""
-    return common.page_content(selector, url, title_refs(selector, url), _page_label)
+    return common.page_content(selector, url, title_refs(selector, url), _page_label, SKINS)
 
 
 def _page_label(selector: Selector) -> tuple[str | None, str | None]:
@@ -124,11 +134,11 @@ def _page_label(selector: Selector) -> tuple[str | None, str | None]:
 
 def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
     """The page's title list (标题导航), in its order."""
-    for query in TITLE_LISTS:
+    for query in SKINS.title_lists:
         links = selector.xpath(query)
         if links:
             return common.link_refs(links, url)
-    return common.link_refs(selector.xpath(FALLBACK_TITLE_LINKS), url)
+    return []
 
 
 _LABEL_TEXT = re.compile(r"^(?:第\s*)?[A-Za-z]?\d{1,3}\s*版")
@@ -194,7 +204,7 @@ def extract_article(selector: Selector, url: str) -> Article:
         selector,
         url,
         common.ArticleParts(
-            titles=common.title_stack(selector, fields),
+            titles=common.title_stack(selector, fields, SKINS),
             byline=_byline(selector, fields),
             date=common.printed_date(fields.get("founder-date"), fields.get("date"))
             or common.date_in_url(url)
@@ -204,19 +214,32 @@ def extract_article(selector: Selector, url: str) -> Article:
             prev_url=common.link_by_text(selector, url, "上一篇"),
             next_url=common.link_by_text(selector, url, "下一篇"),
         ),
+        SKINS,
     )
 
 
 def _byline(selector: Selector, fields: dict[str, str]) -> str | None:
     """The byline where the template prints one apart from the body."""
     return (
-        common.first_text(
-            selector,
-            "//founder-author",
-            "//*[@id='author']",
-            "//*[contains(concat(' ', normalize-space(@class), ' '), ' author ')]",
-        )
+        common.first_text(selector, *SKINS.bylines)
         or fields.get("founder-author")
         or fields.get("author")
         or None
     )
+
+
+FAMILY = Family(
+    name="founder",
+    root="html/",
+    entry="{yyyy}-{mm}/{dd}/node_2.htm",
+    extract_issue=extract_issue,
+    extract_page=extract_page,
+    extract_article=extract_article,
+    article_id=re.compile(r"content_(?P<id>.+)$"),
+    date_in_url=common.date_in_url,
+    calendar=Calendar(url=calendar_url, parse=parse_calendar),
+    static_issue_links=True,
+    # A period.xml is XML: its own closing tag ends it.
+    body_ends=(b"</html>", b"</periodlist>"),
+    skins=SKINS,
+)

@@ -31,6 +31,7 @@ from crawler.cleaning import (
 )
 from crawler.extract import ExtractionError
 from crawler.extract.dom import holds_chars, raw_lines, text_lines, visible_text
+from crawler.extract.family import Skins
 from crawler.items import (
     Article,
     ArticleRef,
@@ -44,6 +45,15 @@ from crawler.urls import resolve_link
 
 if TYPE_CHECKING:
     from parsel import SelectorList
+
+#: The skins every Founder-made template shares; a family replaces the parts it prints
+#: its own way (``dataclasses.replace(SHARED_SKINS, title_lists=...)``).
+SHARED_SKINS = Skins(
+    page_lists=("//a[@id='pageLink' or @id='pagelink']",),
+    titles=(("PreTitle", "Title", "SubTitle"), ("intro-title", "main-title", "sub-title")),
+    bodies=("//founder-content", "//*[@id='ozoom']", "//*[@id='articleContent']"),
+    pdfs=("//a[contains(translate(@href, 'PDF', 'pdf'), '.pdf')]/@href",),
+)
 
 # ---------------------------------------------------------------------------------------
 # Dates in URLs
@@ -103,7 +113,7 @@ def adjacent_issue_urls(entry_url: str, day: dt.date) -> tuple[str, str]:
     return shift_url_date(entry_url, day - one), shift_url_date(entry_url, day + one)
 
 
-def computed_issue(sel: Selector, url: str) -> IssueIndex:
+def computed_issue(sel: Selector, url: str, skins: Skins = SHARED_SKINS) -> IssueIndex:
     """An issue's index whose 上一期/下一期 are scripts: date from the URL, page list, and
     the neighbours computed from the first page's URL (the People's Daily variant, pc/layout).
 
@@ -117,7 +127,7 @@ def computed_issue(sel: Selector, url: str) -> IssueIndex:
     day = date_in_url(url)
     if day is None:
         raise ExtractionError(f"no issue date in {url}")
-    pages = page_refs(sel, url)
+    pages = page_refs(sel, url, skins)
     entry = pages[0].url if pages else url
     prev_url, next_url = adjacent_issue_urls(entry, day)
     return IssueIndex(date=day, pages=pages, prev_issue_url=prev_url, next_issue_url=next_url)
@@ -139,21 +149,25 @@ def page_label(text: str) -> tuple[str | None, str | None]:
     return parse_page_label(normalize_whitespace(text))
 
 
-def page_refs(sel: Selector, url: str) -> tuple[PageRef, ...]:
-    """The issue's page list (版面导航) from its ``a#pageLink`` links, in order, one per page.
+def page_refs(sel: Selector, url: str, skins: Skins = SHARED_SKINS) -> tuple[PageRef, ...]:
+    """The issue's page list (版面导航) from the first skin's links that match (``a#pageLink``),
+    in order, one per page.
 
     A page listed twice (a hidden pop-up list and a visible one) is merged: the first
     position wins, a later copy fills in a name or PDF the first one lacks.
     """
+    query, links = next(
+        ((q, matched) for q in skins.page_lists if (matched := sel.xpath(q))), ("", [])
+    )
     found: dict[str, PageRef] = {}
-    for link in sel.xpath("//a[@id='pageLink' or @id='pagelink']"):
+    for link in links:
         target = resolve_link(link.attrib.get("href"), url)
         if target is None:
             continue
         number, name = page_label(visible_text(link))
         if number is None:
             continue
-        pdf = _row_pdf(link, url)
+        pdf = _row_pdf(link, url, query, skins.pdfs)
         old = found.get(target)
         if old is None:
             found[target] = PageRef(len(found) + 1, number, name, target, pdf)
@@ -164,14 +178,15 @@ def page_refs(sel: Selector, url: str) -> tuple[PageRef, ...]:
     return tuple(found.values())
 
 
-def _row_pdf(link: Selector, url: str) -> str | None:
+def _row_pdf(link: Selector, url: str, page_links: str, pdfs: Sequence[str]) -> str | None:
     """The PDF link in the same row as a page link (the nearest ancestor holding only it)."""
     for ancestor in link.xpath("ancestor::*[position() <= 3]")[::-1]:
-        if len(ancestor.xpath(".//a[@id='pageLink' or @id='pagelink']")) > 1:
+        if len(ancestor.xpath(f".{page_links}")) > 1:
             return None
-        pdf = ancestor.xpath(".//a[contains(translate(@href, 'PDF', 'pdf'), '.pdf')]/@href").get()
-        if pdf:
-            return resolve_link(pdf, url)
+        for query in pdfs:
+            pdf = ancestor.xpath(f".{query}").get()
+            if pdf:
+                return resolve_link(pdf, url)
     return None
 
 
@@ -180,10 +195,13 @@ def current_page_ref(pages: Sequence[PageRef], url: str) -> PageRef | None:
     return next((page for page in pages if page.url == url), None)
 
 
-def first_pdf(sel: Selector, url: str) -> str | None:
+def first_pdf(sel: Selector, url: str, skins: Skins = SHARED_SKINS) -> str | None:
     """The first PDF link of a page (the page's own "PDF 版" comes before any list)."""
-    href = sel.xpath("//a[contains(translate(@href, 'PDF', 'pdf'), '.pdf')]/@href").get()
-    return resolve_link(href, url)
+    for query in skins.pdfs:
+        href = sel.xpath(query).get()
+        if href:
+            return resolve_link(href, url)
+    return None
 
 
 def page_image(sel: Selector, url: str) -> str | None:
@@ -196,6 +214,7 @@ def page_content(
     url: str,
     titles: Iterable[ArticleRef],
     printed_label: Callable[[Selector], tuple[str | None, str | None]],
+    skins: Skins = SHARED_SKINS,
 ) -> PageContent:
     """A page (版): label, articles (``titles``, then the hotspots they lack), PDF, image.
 
@@ -216,14 +235,14 @@ def page_content(
     >>> page_content(Selector(text=html), other, [], lambda sel: ("03", None)).number
     '03'
     """
-    pages = page_refs(sel, url)
+    pages = page_refs(sel, url, skins)
     me = current_page_ref(pages, url)
     number, name = (me.number, me.name) if me else printed_label(sel)
     return PageContent(
         number=number,
         name=name,
         articles=merge_refs(titles, hotspot_refs(sel, url)),
-        pdf_url=(me.pdf_url if me else None) or first_pdf(sel, url),
+        pdf_url=(me.pdf_url if me else None) or first_pdf(sel, url, skins),
         image_url=page_image(sel, url),
         pages=pages,
     )
@@ -316,22 +335,23 @@ def enpproperty(sel: Selector) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 
 
-def body_node(sel: Selector) -> Selector | None:
-    """The element holding the article body: ``founder-content``, else ``#ozoom``."""
-    for query in ("//founder-content", "//*[@id='ozoom']", "//*[@id='articleContent']"):
+def body_node(sel: Selector, skins: Skins = SHARED_SKINS) -> Selector | None:
+    """The element holding the article body: the first of the skins' bodies that matches
+    (``founder-content``, else ``#ozoom``)."""
+    for query in skins.bodies:
         nodes = sel.xpath(query)
         if nodes:
             return nodes[0]
     return None
 
 
-def body_lines(sel: Selector) -> list[str]:
+def body_lines(sel: Selector, skins: Skins = SHARED_SKINS) -> list[str]:
     """The raw text lines of the body, one per block (``<p>``, ``<br>``, ``<div>``).
 
     Without a body element, the text between ``<!--enpcontent-->`` and
     ``<!--/enpcontent-->`` is taken.
     """
-    node = body_node(sel)
+    node = body_node(sel, skins)
     if node is not None:
         return raw_lines(node)
     start = sel.xpath("//comment()[normalize-space(.)='enpcontent']")
@@ -369,13 +389,9 @@ def first_text(sel: Selector, *queries: str) -> str | None:
     return None
 
 
-def title_stack(sel: Selector, fields: dict[str, str]) -> TitleStack:
-    """引题/主题/副题 from the known element ids, else the ``h3/h1/h2`` stack, else enpproperty."""
-    by_id = [
-        ("PreTitle", "Title", "SubTitle"),
-        ("intro-title", "main-title", "sub-title"),
-    ]
-    for kicker_id, title_id, subtitle_id in by_id:
+def title_stack(sel: Selector, fields: dict[str, str], skins: Skins = SHARED_SKINS) -> TitleStack:
+    """引题/主题/副题 from the skins' element ids, else the ``h3/h1/h2`` stack, else enpproperty."""
+    for kicker_id, title_id, subtitle_id in skins.titles:
         if sel.xpath(f"//*[@id='{title_id}']"):
             return TitleStack(
                 first_text(sel, f"//*[@id='{kicker_id}']"),
@@ -416,7 +432,9 @@ _IN_PICTURE_TABLE = (
 )
 
 
-def article_images(sel: Selector, url: str) -> tuple[tuple[Image, ...], frozenset[str]]:
+def article_images(
+    sel: Selector, url: str, skins: Skins = SHARED_SKINS
+) -> tuple[tuple[Image, ...], frozenset[str]]:
     """The article's pictures with captions, and the caption texts (to keep out of the body).
 
     Three placements are known: ``table.pic_c`` (image row, caption row); an ``img`` in the
@@ -441,7 +459,7 @@ def article_images(sel: Selector, url: str) -> tuple[tuple[Image, ...], frozense
         caption = normalize_whitespace(" ".join(caption_lines)) or None
         for src in table.xpath(".//img/@src").getall():
             add(src, caption)
-    body = body_node(sel)
+    body = body_node(sel, skins)
     if body is not None:
         # Pictures that precede the body inside the same content box.
         for img in body.xpath("preceding-sibling::img | preceding-sibling::*//img"):
@@ -505,14 +523,16 @@ class ArticleParts:
     next_url: str | None = None
 
 
-def build_article(sel: Selector, url: str, parts: ArticleParts) -> Article:
+def build_article(
+    sel: Selector, url: str, parts: ArticleParts, skins: Skins = SHARED_SKINS
+) -> Article:
     """An :class:`Article` from the body of ``sel`` and what the family found around it.
 
     The body is cleaned (garbage, navigation text), picture captions and ``下转第X版``
     lines are taken out, and a byline line at the start or end moves to the byline.
     """
-    images, captions = article_images(sel, url)
-    cleaned = [p for p in clean_paragraphs(body_lines(sel)) if p not in captions]
+    images, captions = article_images(sel, url, skins)
+    cleaned = [p for p in clean_paragraphs(body_lines(sel, skins)) if p not in captions]
     # The rest of an article continued from another page opens with （上接第X版）: it has no
     # lede, so no dateline (and no wire credit) even when its text starts like one.
     is_tail = bool(cleaned) and bool(_CONTINUED_FROM.match(cleaned[0]))

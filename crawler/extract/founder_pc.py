@@ -8,34 +8,40 @@ computes them from the date in the URL.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from crawler.cleaning import is_byline_line, normalize_whitespace
 from crawler.extract import founder_common as common
+from crawler.extract.family import Family
 from crawler.extract.founder import printed_page_label
 from crawler.items import Article, ArticleRef, IssueIndex, PageContent
 
 if TYPE_CHECKING:
     from parsel import Selector
 
-#: Title lists of the known skins (人民日报 ``ul.news-list``; others ``#titleList``).
-TITLE_LISTS = (
-    "//ul[contains(concat(' ', normalize-space(@class), ' '), ' news-list ')]/li//a[@href]",
-    "//*[@id='titleList']//li//a[@href]",
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' title ')]//ul/li//a[@href]",
-)
-#: Where the page's own label is printed (``第01版：要闻``).
-PAGE_LABELS = (
-    (
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' paper-bot ')]"
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' ban ')]"
+#: The new template's skins: title lists (人民日报 ``ul.news-list``; others ``#titleList``),
+#: where the page's own label is printed (``第01版：要闻``), and a byline apart from the body.
+SKINS = replace(
+    common.SHARED_SKINS,
+    title_lists=(
+        "//ul[contains(concat(' ', normalize-space(@class), ' '), ' news-list ')]/li//a[@href]",
+        "//*[@id='titleList']//li//a[@href]",
+        "//div[contains(concat(' ', normalize-space(@class), ' '), ' title ')]//ul/li//a[@href]",
     ),
+    page_labels=(
+        (
+            "//*[contains(concat(' ', normalize-space(@class), ' '), ' paper-bot ')]"
+            "//*[contains(concat(' ', normalize-space(@class), ' '), ' ban ')]"
+        ),
+    ),
+    bylines=("//*[@id='Author']",),
 )
 
 
 def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
     """The page's title list, in its order."""
-    for query in TITLE_LISTS:
+    for query in SKINS.title_lists:
         links = selector.xpath(query)
         if links:
             return common.link_refs(links, url)
@@ -44,17 +50,17 @@ def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
 
 def extract_issue(selector: Selector, url: str) -> IssueIndex:
     """An issue's first page: date (from the URL), page list, computed 上一期/下一期."""
-    return common.computed_issue(selector, url)
+    return common.computed_issue(selector, url, SKINS)
 
 
 def extract_page(selector: Selector, url: str) -> PageContent:
     """A page (版): label, articles (title list, then hotspots), PDF, page image, page list."""
-    return common.page_content(selector, url, title_refs(selector, url), _page_label)
+    return common.page_content(selector, url, title_refs(selector, url), _page_label, SKINS)
 
 
 def _page_label(selector: Selector) -> tuple[str | None, str | None]:
-    """The label of a page the page list lacks: in ``PAGE_LABELS``, else as printed."""
-    label = common.first_text(selector, *PAGE_LABELS)
+    """The label of a page the page list lacks: in the skins' page labels, else as printed."""
+    label = common.first_text(selector, *SKINS.page_labels)
     return common.page_label(label) if label else printed_page_label(selector)
 
 
@@ -78,7 +84,7 @@ def extract_article(selector: Selector, url: str) -> Article:
         selector,
         url,
         common.ArticleParts(
-            titles=common.title_stack(selector, fields),
+            titles=common.title_stack(selector, fields, SKINS),
             byline=_byline(selector, fields),
             date=common.printed_date(date_text, fields.get("date")) or common.date_in_url(url),
             page_number=(number or label_number or "").upper() or None,
@@ -86,6 +92,7 @@ def extract_article(selector: Selector, url: str) -> Article:
             prev_url=common.link_by_text(selector, url, "上一篇"),
             next_url=common.link_by_text(selector, url, "下一篇"),
         ),
+        SKINS,
     )
 
 
@@ -95,7 +102,7 @@ _SEC = "//p[contains(concat(' ', normalize-space(@class), ' '), ' sec ')]"
 def _byline(selector: Selector, fields: dict[str, str]) -> str | None:
     """A byline printed apart from the body (``#Author``, ``p.sec`` without its date), else
     the enpproperty's; None when the page prints it only as the body's first paragraph."""
-    printed = common.first_text(selector, "//*[@id='Author']")
+    printed = common.first_text(selector, *SKINS.bylines)
     if printed is None:
         sec = selector.xpath(_SEC)
         if sec:
@@ -107,3 +114,16 @@ def _byline(selector: Selector, fields: dict[str, str]) -> str | None:
             if printed and common.printed_date(printed) and not is_byline_line(printed):
                 printed = None
     return printed or fields.get("author") or None
+
+
+FAMILY = Family(
+    name="founder_pc",
+    root="pc/",
+    entry="layout/{yyyy}{mm}/{dd}/node_01.html",
+    extract_issue=extract_issue,
+    extract_page=extract_page,
+    extract_article=extract_article,
+    article_id=re.compile(r"content_(?P<id>.+)$"),
+    date_in_url=common.date_in_url,
+    skins=SKINS,
+)

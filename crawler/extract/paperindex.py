@@ -33,6 +33,7 @@ from crawler.cleaning import (
 )
 from crawler.extract import ExtractionError
 from crawler.extract.dom import holds_chars, raw_lines, text_lines, visible_text
+from crawler.extract.family import Family, Skins
 from crawler.items import (
     Article,
     ArticleRef,
@@ -59,6 +60,9 @@ _SCRIPT_LOCATION = re.compile(
 _CONTINUATION = re.compile(r"(?:参见|下转|转)\s*第\s*(?P<number>[A-Za-z]?\d{1,3})\s*版")
 # The title list repeats every article's 参见 row; only the article's own rows count.
 _NOT_IN_TITLE_LIST = "not(ancestor::*[@id='TitleList'])"
+
+#: Where the template prints a page's own label and an article's body.
+SKINS = Skins(page_labels=("//*[@id='PageLabel']",), bodies=("//*[@id='contenttext']",))
 
 # ---------------------------------------------------------------------------------------
 # Shared bits
@@ -107,10 +111,11 @@ def _body_lines(selector: Selector) -> list[str]:
 
 def _page_label(selector: Selector) -> tuple[str | None, str | None]:
     """The page's own label (``<span id=PageLabel>第05版:淄博``), else the first printed one."""
-    for node in selector.xpath("//*[@id='PageLabel']"):
-        number, name = parse_page_label(visible_text(node))
-        if number:
-            return number, name
+    for query in SKINS.page_labels:
+        for node in selector.xpath(query):
+            number, name = parse_page_label(visible_text(node))
+            if number:
+                return number, name
     for line in _body_lines(selector):
         if line.startswith("第") and len(line) <= 40:
             number, name = parse_page_label(line)
@@ -342,7 +347,14 @@ def extract_article(selector: Selector, url: str) -> Article:
     title = _field(selector, "contenttitle")
     if title is None:
         raise ExtractionError(f"no article title (span#contenttitle) in {url}")
-    body = [line for node in selector.xpath("//*[@id='contenttext']") for line in raw_lines(node)]
+    body = next(
+        (
+            [line for node in nodes for line in raw_lines(node)]
+            for query in SKINS.bodies
+            if (nodes := selector.xpath(query))
+        ),
+        [],
+    )
     # A continued part opens with （上接第01版）; the note is navigation, not text.
     cleaned, _jumps = take_jump_notes(clean_paragraphs(body))
     byline, paragraphs = split_byline(cleaned, _field(selector, "contentauthor"))
@@ -364,3 +376,17 @@ def extract_article(selector: Selector, url: str) -> Article:
         page_name=name,
         date=_printed_date(selector) or issue_date_from_url(url),
     )
+
+
+FAMILY = Family(
+    name="paperindex",
+    root="content/",
+    entry="{yyyy}{mm}{dd}/IssueIndex.htm",
+    extract_issue=extract_issue,
+    extract_page=extract_page,
+    extract_article=extract_article,
+    article_id=re.compile(r"Articel(?P<id>.+)$"),
+    date_in_url=issue_date_from_url,
+    static_issue_links=True,
+    skins=SKINS,
+)

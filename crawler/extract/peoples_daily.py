@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from crawler.cleaning import normalize_whitespace
 from crawler.extract import founder_common as common
 from crawler.extract.dom import visible_text
+from crawler.extract.family import Family
 from crawler.extract.founder import printed_page_label
 from crawler.items import Article, ArticleRef, IssueIndex, PageContent
 from crawler.urls import resolve_link
@@ -21,11 +23,17 @@ from crawler.urls import resolve_link
 if TYPE_CHECKING:
     from parsel import Selector
 
-#: The title list; each link writes its title with ``document.write(view("…"))``.
-TITLE_LINKS = "//*[@id='titleList']//a[@href]"
-#: A hidden table repeats the titles as plain text in ``div#mp_nw…`` (used when the script
-#: form is missing).
-HIDDEN_TITLE_LINKS = "//a[@href][div[starts-with(@id, 'mp_')]]"
+#: The variant's skins: the title list, whose links write their titles with
+#: ``document.write(view("…"))``, then a hidden table repeating the titles as plain text in
+#: ``div#mp_nw…`` (used when the script form is missing); the ``h4`` byline.
+SKINS = replace(
+    common.SHARED_SKINS,
+    title_lists=(
+        "//*[@id='titleList']//a[@href]",
+        "//a[@href][div[starts-with(@id, 'mp_')]]",
+    ),
+    bylines=("//h4",),
+)
 
 _VIEW_CALL = re.compile(
     r"""view\(\s*(?P<q>["'])(?P<s>(?:\\.|(?!(?P=q)).)*)(?P=q)\s*\)""", re.DOTALL
@@ -61,26 +69,29 @@ def script_title(script: str) -> str | None:
 
 def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
     """The page's title list in its order, titles taken from the ``view("…")`` scripts."""
+    scripted, *plain = SKINS.title_lists
     refs: list[ArticleRef] = []
-    for link in selector.xpath(TITLE_LINKS):
+    for link in selector.xpath(scripted):
         target = resolve_link(link.attrib.get("href"), url)
         if target is None:
             continue
         title = script_title(" ".join(link.xpath(".//script/text()").getall()))
         refs.append(ArticleRef(target, title or normalize_whitespace(visible_text(link)) or None))
-    if refs:
-        return refs
-    return common.link_refs(selector.xpath(HIDDEN_TITLE_LINKS), url)
+    for query in plain:
+        if refs:
+            break
+        refs = common.link_refs(selector.xpath(query), url)
+    return refs
 
 
 def extract_issue(selector: Selector, url: str) -> IssueIndex:
     """An issue's first page: date (from the URL), page list, computed 上一期/下一期."""
-    return common.computed_issue(selector, url)
+    return common.computed_issue(selector, url, SKINS)
 
 
 def extract_page(selector: Selector, url: str) -> PageContent:
     """A page (版): label, articles (title list, then hotspots), PDF, page image, page list."""
-    return common.page_content(selector, url, title_refs(selector, url), printed_page_label)
+    return common.page_content(selector, url, title_refs(selector, url), printed_page_label, SKINS)
 
 
 _ARTICLE_PAGE = re.compile(r"nw\.D110000\w+?_(?P<date>\d{8})_\d+-(?P<page>[A-Za-z]?\d+)\.htm")
@@ -98,14 +109,15 @@ def extract_article(selector: Selector, url: str) -> Article:
         selector,
         url,
         common.ArticleParts(
-            titles=common.title_stack(selector, fields),
-            byline=common.first_text(selector, "//h4") or fields.get("author") or None,
+            titles=common.title_stack(selector, fields, SKINS),
+            byline=common.first_text(selector, *SKINS.bylines) or fields.get("author") or None,
             date=_article_date(selector, url, match),
             page_number=number,
             page_name=name,
             prev_url=common.link_by_text(selector, url, "上一篇"),
             next_url=common.link_by_text(selector, url, "下一篇"),
         ),
+        SKINS,
     )
 
 
@@ -118,3 +130,16 @@ def _article_date(selector: Selector, url: str, match: re.Match[str] | None) -> 
     if match:
         found = common.printed_date(f"{match['date'][:4]}-{match['date'][4:6]}-{match['date'][6:]}")
     return found or common.date_in_url(url)
+
+
+FAMILY = Family(
+    name="peoples_daily",
+    root="html/",
+    entry="{yyyy}-{mm}/{dd}/nbs.D110000{slug}_01.htm",
+    extract_issue=extract_issue,
+    extract_page=extract_page,
+    extract_article=extract_article,
+    article_id=re.compile(r"nw\.D110000[a-z]+_(?P<id>.+)$"),
+    date_in_url=common.date_in_url,
+    skins=SKINS,
+)

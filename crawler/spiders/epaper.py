@@ -10,26 +10,32 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import sys
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import (
+    DontCloseSpider,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TCPTimedOutError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+from twisted.web._newclient import ResponseNeverReceived
+from twisted.web.http import PotentialDataLoss, _DataLoss
 from w3lib.html import get_base_url
 
 from crawler.archive import META_CAPTURE, NotArchivedResponseError
-from crawler.config import database_url
-from crawler.db.engine import make_engine
-from crawler.db.migrate import ensure_schema
-from crawler.db.queries import StoredProgress, issue_progress, stored_issues
+from crawler.db.queries import StoredProgress
 from crawler.encoding import (
     DecodedHtml,
     UndecodableError,
@@ -37,25 +43,33 @@ from crawler.encoding import (
     strict_decode,
 )
 from crawler.errors import EpaperError
-from crawler.extract import get_extractor
 from crawler.extract.dom import link_count, parse_html
-from crawler.extract.founder import calendar_url, parse_calendar
-from crawler.extract.founder_common import date_in_url
-from crawler.extract.paperindex import issue_date_from_url
-from crawler.files import refusal_reason
+from crawler.extract.families import get_family
+from crawler.extract.family import Calendar, Family
+from crawler.extract.parts import merge_parts
+from crawler.files import META_FILE_PAPER, META_FILE_URL, FileRequests, file_item
 from crawler.items import (
     Article,
     ArticleItem,
+    CaptureRef,
     FileItem,
     IssueItem,
     IssueOutcome,
     PageItem,
     PageRef,
 )
-from crawler.offsite import on_site, origin
+from crawler.offsite import OffsiteRedirectError, on_site, origin
 from crawler.params import ArgumentError, CrawlParams, beijing_today
-from crawler.planning import CALENDAR_FAMILIES, PaperPlan, plan_paper
+from crawler.planning import PaperPlan, has_calendar
 from crawler.registry import Paper
+from crawler.spiders.context import (
+    ArticleContext,
+    CalendarContext,
+    Context,
+    PageContext,
+    PartContext,
+)
+from crawler.spiders.plans import DatabasePlans, Entry, PlanSource
 from crawler.tracking import CrawlTracker, IssueKey
 from crawler.urls import canonical_url
 
@@ -65,49 +79,27 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Families whose 上一期/下一期 are real links (the others compute them in JavaScript).
-STATIC_ISSUE_LINKS = frozenset({"founder", "paperindex"})
+T = TypeVar("T")
 
 #: ``Request.meta`` keys this spider sets (documented in docs/crawling.md).
 META_PAPER = "epaper_paper"
 META_DATE = "epaper_date"
 META_KIND = "epaper_kind"
-META_PAGE = "epaper_page"
-META_ORDER = "epaper_order"
 META_LISTED = "epaper_listed"
-#: On a calendar request: the (year, month) it lists.
-META_MONTH = "epaper_month"
-META_HEAD = "epaper_head"
-META_ARTICLE = "epaper_article"
-META_PARTS = "epaper_parts"
-#: Set on the requests for page PDFs and article images (never counted as page or
-#: article requests): the paper, and the link as the page or article gave it.
-META_FILE_PAPER = "epaper_file_paper"
-META_FILE_URL = "epaper_file_url"
-#: The capture of an article's first part, kept while its continuation parts are fetched.
-META_HEAD_CAPTURE = "epaper_head_capture"
 
 
-def merge_parts(head: Article, part: Article) -> Article:
-    """An article with a continuation part appended: its paragraphs and new images.
-
-    >>> a = merge_parts(Article(url="u", title="t", paragraphs=("一。",)),
-    ...                 Article(url="u_2", title="t", paragraphs=("二。",)))
-    >>> a.paragraphs, a.url
-    (('一。', '二。'), 'u')
-    """
-    seen = {image.url for image in head.images}
-    # A 下转第X版 pointer is printed where the text ends: at the end of the last part.
-    # Keep the truth's reading order: pointers to other pages first, then the parts.
-    extra = tuple(
-        c for c in part.continuations if c not in head.continuations and c.url != head.url
-    )
-    continuations = tuple(sorted(head.continuations + extra, key=lambda c: c.kind == "part"))
-    return replace(
-        head,
-        paragraphs=head.paragraphs + part.paragraphs,
-        images=head.images + tuple(i for i in part.images if i.url not in seen),
-        continuations=continuations,
+def calendar_day(paper: Paper, year: int, month: int) -> dt.date:
+    """The first day of a month whose era's family publishes a calendar (the planner asks
+    for a month's calendar only when one of its days has one)."""
+    first = dt.date(year, month, 1)
+    days = (first + dt.timedelta(days=n) for n in range(31))
+    return next(
+        (
+            day
+            for day in days
+            if day.month == month and get_family(paper.era_for(day).family).calendar
+        ),
+        first,
     )
 
 
@@ -126,7 +118,7 @@ def calendar_gaps(
     days = set(listed)
     day = dt.date(*month, 1)
     while day.month == month[1]:
-        by_calendar = plan.paper.era_for(day).family in CALENDAR_FAMILIES
+        by_calendar = has_calendar(plan.paper, day)
         if by_calendar and day < today and plan.wants(day) and day not in days:
             yield IssueOutcome(slug, day, "none", reason="calendar")
         day += dt.timedelta(days=1)
@@ -146,19 +138,17 @@ def outside_window(since: dt.date | None, first_issue: dt.date) -> Iterator[dt.d
         day += dt.timedelta(days=1)
 
 
-def source_id(url: str) -> str | None:
-    """The CMS's own id of an article, from its URL.
-
-    >>> source_id("http://e.cn/html/2023-02/10/content_211244.htm")
-    '211244'
-    >>> source_id("http://e.cn/rmrb/html/2017-10/16/nw.D110000renmrb_20171016_3-01.htm")
-    '20171016_3-01'
-    >>> source_id("http://e.cn/lzcb/content/20211020/Articel05002NU.htm")
-    '05002NU'
-    """
-    stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    match = re.match(r"(?:content_|nw\.D110000[a-z]+_|Articel)(?P<id>.+)$", stem)
-    return match["id"] if match else (stem or None)
+def calendar_of(paper: Paper, month: tuple[int, int] | None) -> Calendar:
+    """The calendar of a paper in a month, or (month unknown) of its latest era that has one."""
+    if month is not None:
+        calendar = get_family(paper.era_for(calendar_day(paper, *month)).family).calendar
+        if calendar is not None:
+            return calendar
+    for era in reversed(paper.eras):
+        calendar = get_family(era.family).calendar
+        if calendar is not None:
+            return calendar
+    raise ValueError(f"{paper.slug}: no family of the paper publishes a calendar")
 
 
 def requested_url(message: Request | Response) -> str:
@@ -167,31 +157,34 @@ def requested_url(message: Request | Response) -> str:
     return canonical_url(redirects[0] if redirects else message.url)
 
 
-def url_date(url: str) -> dt.date | None:
-    """The issue date a URL carries, in any family's spelling."""
-    return date_in_url(url) or issue_date_from_url(url)
+#: Failures told apart by their type, first match wins: (types, reason).
+FAILURE_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((DownloadTimeoutError, TxTimeoutError, TCPTimedOutError), "timeout"),
+    # Scrapy cancels a download only when its body passes DOWNLOAD_MAXSIZE.
+    ((DownloadCancelledError,), "too large"),
+    ((ResponseDataLossError, ResponseNeverReceived, PotentialDataLoss, _DataLoss), "truncated"),
+    ((OffsiteRedirectError,), "refused: off-site redirect"),
+)
 
 
 def failure_reason(failure: Failure) -> str:
-    """A short, stable reason for a failed request, as stored in ``fetch_failures``."""
+    """A short, stable reason for a failed request, as stored in ``fetch_failures``.
+
+    Told apart by the failure's type, never by the words of its message.
+    """
     value = failure.value
     if isinstance(value, HttpError):
         return f"http {value.response.status}"
     if isinstance(value, NotArchivedResponseError):
         return f"not archived: {value.reason}"
-    name = type(value).__name__
-    text = str(value).lower()
-    if "timeout" in name.lower() or "timed out" in text:
-        return "timeout"
-    if "dataloss" in name.lower() or "truncat" in text:
-        return "truncated"
-    if "maxsize" in text or "max size" in text or ("cancelled" in text and "size" in text):
-        return "too large"
-    if "offsite" in text or "filtered" in text:
-        return "refused: off-site redirect"
-    if isinstance(value, IgnoreRequest) and "robots.txt" in text:
+    for types, reason in FAILURE_REASONS:
+        if isinstance(value, types):
+            return reason
+    if type(value) is IgnoreRequest:
+        # Scrapy's own refusals raise IgnoreRequest itself: its robots.txt middleware (the
+        # spider refuses off-site links before asking, so its off-site filter never does).
         return "refused: robots.txt"
-    return f"error: {name}"
+    return f"error: {type(value).__name__}"
 
 
 def unreadable_reason(exc: Exception) -> str:
@@ -212,6 +205,7 @@ class EpaperSpider(scrapy.Spider):
     name = "epaper"
 
     params: CrawlParams
+    plan_source: PlanSource
     allowed_domains: list[str]
     allowed_origins: frozenset[tuple[str, str, int]]
     max_articles: int
@@ -223,13 +217,12 @@ class EpaperSpider(scrapy.Spider):
     stored: dict[IssueKey, StoredProgress]
     problems: list[str]
     robots_ignored: frozenset[str]
-    download_pdfs: bool
-    download_images: bool
-    files_requested: set[str]
+    files: FileRequests
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> EpaperSpider:
         settings = crawler.settings
+        plan_source: PlanSource | None = kwargs.pop("plan_source", None)
         today_setting = settings.get("EPAPER_TODAY") or ""
         try:
             params = CrawlParams.from_arguments(
@@ -242,19 +235,20 @@ class EpaperSpider(scrapy.Spider):
             raise SystemExit(2) from None
         spider = super().from_crawler(crawler, *args)
         spider.params = params
+        spider.plan_source = plan_source or DatabasePlans()
         spider.override = str(settings.get("EPAPER_BASE_URL_OVERRIDE") or "")
         spider.tracker = CrawlTracker()
         spider.plans = {}
         spider.stored = {}
         spider.problems = []
         spider.robots_ignored = frozenset(settings.getlist("EPAPER_ROBOTSTXT_IGNORE"))
-        spider.download_pdfs = settings.getbool("EPAPER_DOWNLOAD_PDFS")
-        spider.download_images = settings.getbool("EPAPER_DOWNLOAD_IMAGES")
-        spider.files_requested = set()
         bases = [p.base_url_for(settings) for p in params.papers]
         spider.allowed_domains = sorted({urlsplit(url).hostname or "" for url in bases})
         # Scrapy's allowed_domains name hosts only; the site is its scheme, host and port.
         spider.allowed_origins = frozenset(o for o in map(origin, bases) if o is not None)
+        spider.files = FileRequests.from_settings(
+            settings, spider.allowed_domains, spider.allowed_origins
+        )
         spider.max_articles = settings.getint("EPAPER_MAX_ARTICLES_PER_ISSUE")
         spider.max_links = settings.getint("EPAPER_MAX_LINKS_PER_PAGE")
         # Scrapy's UrlLengthMiddleware drops a longer URL without an errback: refuse it first.
@@ -263,27 +257,6 @@ class EpaperSpider(scrapy.Spider):
         return spider
 
     # --- planning ---------------------------------------------------------------------
-
-    def _load_plans(self) -> None:
-        url = database_url(self.crawler.settings)
-        ensure_schema(url)
-        engine = make_engine(url)
-        try:
-            with engine.connect() as conn:
-                for paper in self.params.papers:
-                    stored = stored_issues(conn, paper.slug)
-                    plan = plan_paper(self.params, paper, stored)
-                    self.plans[paper.slug] = plan
-                    if plan.note:
-                        logger.warning("%s: %s", paper.slug, plan.note)
-                    for day in plan.dates:
-                        # A stored, unfinished issue of a past day is completed, not
-                        # fetched again: only what is not stored yet, and what failed.
-                        # Today's issue is fetched whole: pages and corrections still come.
-                        if day in stored and day < self.params.today:
-                            self.stored[(paper.slug, day)] = issue_progress(conn, paper.slug, day)
-        finally:
-            engine.dispose()
 
     async def start(self) -> AsyncIterator[Any]:
         # Under JOBDIR (Scrapy's pause and resume), the bookkeeping is kept in
@@ -298,29 +271,45 @@ class EpaperSpider(scrapy.Spider):
             )
             logger.info("resuming a paused job: %d issues in progress", len(self.tracker))
             return
-        self._load_plans()
+        planned = self.plan_source.plan(self.params, self.crawler.settings)
+        self.plans, self.stored = planned.plans, planned.stored
         if state is not None:
             state.update(tracker=self.tracker, plans=self.plans, stored=self.stored)
         for slug, plan in self.plans.items():
-            paper = plan.paper
             self._stat(slug, "dates_planned", len(plan.dates))
-            for day in outside_window(self.params.since, paper.first_issue):
-                yield IssueOutcome(slug, day, "none", reason="outside window")
-            for year, month in plan.calendar_months:
-                root = paper.root_url(dt.date(year, month, 1), self.override)
-                yield self._request(
-                    calendar_url(root, year, month),
-                    self.parse_calendar,
-                    {META_PAPER: slug, META_KIND: "calendar", META_MONTH: (year, month)},
-                    errback=self.calendar_failed,
-                )
-            for day in plan.dates:
-                request = self._issue_request(paper, day, listed=False)
-                if request is not None:
-                    yield request
+            if isinstance(self.plan_source, DatabasePlans):  # a crawl, not a replay
+                first = plan.paper.first_issue
+                for day in outside_window(self.params.since, first):
+                    yield IssueOutcome(slug, day, "none", reason="outside window")
+        for entry in planned.entries:
+            request = self._entry_request(entry)
+            if request is not None:
+                yield request
 
-    def _issue_request(self, paper: Paper, day: dt.date, *, listed: bool) -> Request | None:
-        url = canonical_url(paper.issue_url(day, self.override))
+    def _entry_request(self, entry: Entry) -> Request | None:
+        paper = self.plans[entry.paper].paper
+        if entry.kind == "calendar":
+            month = entry.month
+            url = entry.url
+            if url is None:
+                assert month is not None  # a planned calendar names its month
+                day = calendar_day(paper, *month)
+                root = paper.root_url(day, self.override)
+                url = calendar_of(paper, month).url(root, *month)
+            return self._request(
+                url,
+                self.parse_calendar,
+                {META_PAPER: entry.paper, META_KIND: "calendar"},
+                CalendarContext(month),
+                errback=self.calendar_failed,
+            )
+        assert entry.date is not None  # an issue entry names its date
+        return self._issue_request(paper, entry.date, listed=entry.listed, url=entry.url)
+
+    def _issue_request(
+        self, paper: Paper, day: dt.date, *, listed: bool, url: str | None = None
+    ) -> Request | None:
+        url = canonical_url(url or paper.issue_url(day, self.override))
         if not self.tracker.expect((paper.slug, day), url, "issue"):
             return None
         self.tracker.issue((paper.slug, day)).url = url
@@ -332,7 +321,9 @@ class EpaperSpider(scrapy.Spider):
 
     # --- callbacks --------------------------------------------------------------------
 
-    def parse_calendar(self, response: Response) -> Iterator[Request | IssueOutcome]:
+    def parse_calendar(
+        self, response: Response, context: CalendarContext | None = None
+    ) -> Iterator[Request | IssueOutcome]:
         slug = response.meta[META_PAPER]
         plan = self.plans[slug]
         try:
@@ -343,9 +334,9 @@ class EpaperSpider(scrapy.Spider):
                 f"{slug}: the calendar {response.url} failed ({unreadable_reason(exc)})"
             )
             return
-        listed = parse_calendar(text, response.url)
-        month = response.meta[META_MONTH]
-        if not any((d.year, d.month) == month for d in listed):
+        month = context.month if context is not None else None
+        listed = calendar_of(plan.paper, month).parse(text, response.url)
+        if month is not None and not any((d.year, d.month) == month for d in listed):
             # A broken calendar says nothing of its days: none of them is stored as "no issue".
             self._empty_calendar(slug, month, response.url)
             return
@@ -354,8 +345,9 @@ class EpaperSpider(scrapy.Spider):
                 request = self._issue_request(plan.paper, day, listed=True)
                 if request is not None:
                     yield request
-        # The month's other wanted days have no issue: the calendar says so.
-        yield from calendar_gaps(slug, plan, listed, month, self.params.today)
+        if month is not None:
+            # The month's other wanted days have no issue: the calendar says so.
+            yield from calendar_gaps(slug, plan, listed, month, self.params.today)
 
     def _empty_calendar(self, slug: str, month: tuple[int, int], url: str) -> None:
         """A calendar that lists no date of its month fails the run, when the range asks
@@ -392,25 +384,14 @@ class EpaperSpider(scrapy.Spider):
         slug, day = meta[META_PAPER], meta[META_DATE]
         key: IssueKey = (slug, day)
         url = requested_url(response)
-        if not self._complete_body(response):
-            yield from self._fail(response.request, "truncated", "issue")  # type: ignore[arg-type]
-            return
         paper = self.plans[slug].paper
-        family = paper.era_for(day).family
-        try:
-            selector = self._selector(response, paper)
-            links = link_count(selector)
-            if links > self.max_links:
-                reason = self._too_many(links, "links")
-                yield from self._fail(response.request, reason, "issue")  # type: ignore[arg-type]
-                return
-            index = get_extractor(family).extract_issue(selector, url)
-        except (ValueError, EpaperError) as exc:
-            yield from self._fail(response.request, unreadable_reason(exc), "issue")  # type: ignore[arg-type]
+        family = self._family(key)
+        index, failed = self._extract(response, key, lambda f, sel: f.extract_issue(sel, url))
+        if index is None:
+            yield from self._fail_url(url, failed, "issue")
             return
         if len(index.pages) > self.max_links:
-            reason = self._too_many(len(index.pages), "pages")
-            yield from self._fail(response.request, reason, "issue")  # type: ignore[arg-type]
+            yield from self._fail_url(url, self._too_many(len(index.pages), "pages"), "issue")
             return
         if not index.pages:
             self.problems.append(
@@ -418,7 +399,7 @@ class EpaperSpider(scrapy.Spider):
                 "changed?)"
             )
             self._stat(slug, "empty_issues")
-            yield from self._fail(response.request, "parse: no pages", "issue")  # type: ignore[arg-type]
+            yield from self._fail_url(url, "parse: no pages", "issue")
             return
         self._stat(slug, "issues_found")
         yield IssueItem(
@@ -438,19 +419,14 @@ class EpaperSpider(scrapy.Spider):
             if page_url == url:
                 # The index is the first page itself (node_2.htm, _01.htm): parse it here.
                 self.tracker.expect(key, page_url + "#page", "page")
-                yield from self._page(response, page, key, paper, tracked=page_url + "#page")
+                yield from self._page(response, page, key, tracked=page_url + "#page")
             else:
-                yield from self._follow(
-                    key,
-                    page_url,
-                    self.parse_page,
-                    {META_PAPER: slug, META_DATE: day, META_KIND: "page", META_PAGE: page},
-                )
+                yield from self._follow(key, page_url, self.parse_page, "page", PageContext(page))
         if before is not None:
             for failed, kind in sorted(before.failed.items()):
                 if kind == "article" and failed not in before.stored_articles:
                     yield from self._article_request(key, failed, None, None)
-        if family in STATIC_ISSUE_LINKS:
+        if family.static_issue_links:
             yield from self._adjacent_issues(paper, (index.prev_issue_url, index.next_issue_url))
         yield from self._resolve(url)
 
@@ -458,7 +434,7 @@ class EpaperSpider(scrapy.Spider):
         """Cross-check the calendar with 上一期/下一期: an issue it missed is fetched too."""
         plan = self.plans[paper.slug]
         for link in urls:
-            day = url_date(link) if link else None
+            day = self._url_date(paper, link) if link else None
             if day is None or not plan.wants(day):
                 continue
             request = self._issue_request(paper, day, listed=True)
@@ -466,29 +442,16 @@ class EpaperSpider(scrapy.Spider):
                 self._stat(paper.slug, "issues_found_by_links")
                 yield request
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
-        meta = response.meta
-        key: IssueKey = (meta[META_PAPER], meta[META_DATE])
-        if not self._complete_body(response):
-            yield from self._fail(response.request, "truncated", "page")  # type: ignore[arg-type]
-            return
-        paper = self.plans[key[0]].paper
-        yield from self._page(response, meta[META_PAGE], key, paper, requested_url(response))
+    def parse_page(self, response: Response, context: PageContext) -> Iterator[Any]:
+        key: IssueKey = (response.meta[META_PAPER], response.meta[META_DATE])
+        yield from self._page(response, context.page, key, requested_url(response))
 
-    def _page(
-        self, response: Response, ref: PageRef, key: IssueKey, paper: Paper, tracked: str
-    ) -> Iterator[Any]:
+    def _page(self, response: Response, ref: PageRef, key: IssueKey, tracked: str) -> Iterator[Any]:
         slug, day = key
-        family = paper.era_for(day).family
-        try:
-            selector = self._selector(response, paper)
-            links = link_count(selector)
-            if links > self.max_links:
-                yield from self._fail_url(tracked, self._too_many(links, "links"), "page")
-                return
-            content = get_extractor(family).extract_page(selector, canonical_url(response.url))
-        except (ValueError, EpaperError) as exc:
-            yield from self._fail_url(tracked, unreadable_reason(exc), "page")
+        url = canonical_url(response.url)
+        content, failed = self._extract(response, key, lambda f, sel: f.extract_page(sel, url))
+        if content is None:
+            yield from self._fail_url(tracked, failed, "page", ref.number)
             return
         if len(content.articles) > self.max_links:
             yield from self._fail_url(
@@ -535,13 +498,7 @@ class EpaperSpider(scrapy.Spider):
         if asked > self.max_articles:
             self._stat(key[0], "articles_over_cap")
             return
-        meta = {
-            META_PAPER: key[0],
-            META_DATE: key[1],
-            META_KIND: "article",
-            META_PAGE: page_number,
-            META_ORDER: order,
-        }
+        context = ArticleContext(page_number, order)
         if asked == self.max_articles:
             self.tracker.expect(key, url, "article")
             self._stat(key[0], "articles_over_cap")
@@ -551,96 +508,81 @@ class EpaperSpider(scrapy.Spider):
             )
             yield from self._fail_url(url, reason, "article", page_number)
             return
-        yield from self._follow(key, url, self.parse_article, meta)
+        yield from self._follow(key, url, self.parse_article, "article", context)
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
-        meta = response.meta
-        key: IssueKey = (meta[META_PAPER], meta[META_DATE])
+    def parse_article(self, response: Response, context: ArticleContext) -> Iterator[Any]:
+        key: IssueKey = (response.meta[META_PAPER], response.meta[META_DATE])
         url = requested_url(response)
-        if not self._complete_body(response):
-            yield from self._fail(response.request, "truncated", "article")  # type: ignore[arg-type]
-            return
-        paper = self.plans[key[0]].paper
-        family = paper.era_for(key[1]).family
-        try:
-            article = get_extractor(family).extract_article(self._selector(response, paper), url)
-        except (ValueError, EpaperError) as exc:
-            yield from self._fail(response.request, unreadable_reason(exc), "article")  # type: ignore[arg-type]
+        number = context.page_number
+        article, failed = self._extract(response, key, lambda f, sel: f.extract_article(sel, url))
+        if article is None:
+            yield from self._fail_url(url, failed, "article", number)
             return
         if not article.title:
-            yield from self._fail(response.request, "parse: no title", "article")  # type: ignore[arg-type]
+            yield from self._fail_url(url, "parse: no title", "article", number)
             return
         parts = [c.url for c in article.continuations if c.kind == "part" and c.url]
         parts = [canonical_url(u) for u in parts if canonical_url(u) != url]
         if len(parts) > self.max_links:
-            yield from self._fail(response.request, self._too_many(len(parts), "parts"), "article")  # type: ignore[arg-type]
+            yield from self._fail_url(url, self._too_many(len(parts), "parts"), "article", number)
             return
         if parts:
             # A long article continues in content_N_2.htm ...: fetch the parts first and
             # store the article whole, or not at all.
-            yield from self._next_part(response, key, article, parts, url)
+            head = PartContext(
+                head=url,
+                article=article,
+                rest=tuple(parts[1:]),
+                head_capture=response.meta.get(META_CAPTURE),
+                page_number=number,
+                order=context.order,
+            )
+            yield from self._follow(key, parts[0], self.parse_part, "part", head)
         else:
-            yield self._article_item(response, key, article, url)
+            yield self._article_item(key, article, url, context, response.meta.get(META_CAPTURE))
             yield from self._file_requests(key, "image", [i.url for i in article.images])
         yield from self._neighbours(key, article, url)
         yield from self._resolve(url)
 
     def _article_item(
-        self, response: Response, key: IssueKey, article: Article, url: str
+        self,
+        key: IssueKey,
+        article: Article,
+        url: str,
+        context: ArticleContext | PartContext,
+        capture: CaptureRef | None,
     ) -> ArticleItem:
-        meta = response.meta
         return ArticleItem(
             paper=key[0],
             date=key[1],
             article=article,
-            page_number=meta.get(META_PAGE) or article.page_number,
-            order=meta.get(META_ORDER),
-            source_id=source_id(url),
-            capture=meta.get(META_HEAD_CAPTURE) or meta.get(META_CAPTURE),
+            page_number=context.page_number or article.page_number,
+            order=context.order,
+            source_id=self._family(key).source_id(url),
+            capture=capture,
         )
 
-    def _next_part(
-        self, response: Response, key: IssueKey, article: Article, parts: list[str], head: str
-    ) -> Iterator[Any]:
-        part_url, rest = parts[0], parts[1:]
-        meta = {
-            **{k: v for k, v in response.meta.items() if k.startswith("epaper_")},
-            META_KIND: "part",
-            META_HEAD: head,
-            META_ARTICLE: article,
-            META_PARTS: rest,
-            META_HEAD_CAPTURE: response.meta.get(META_HEAD_CAPTURE)
-            or response.meta.get(META_CAPTURE),
-        }
-        yield from self._follow(key, part_url, self.parse_part, meta)
-
-    def parse_part(self, response: Response) -> Iterator[Any]:
+    def parse_part(self, response: Response, context: PartContext) -> Iterator[Any]:
         """A continuation part of a long article: append it, then store the whole."""
-        meta = response.meta
-        key: IssueKey = (meta[META_PAPER], meta[META_DATE])
+        key: IssueKey = (response.meta[META_PAPER], response.meta[META_DATE])
         url = requested_url(response)
-        if not self._complete_body(response):
-            yield from self._fail_url(url, "truncated", "part")
+        part, failed = self._extract(response, key, lambda f, sel: f.extract_article(sel, url))
+        if part is None:
+            yield from self._fail_url(url, failed, "part")
             return
-        paper = self.plans[key[0]].paper
-        family = paper.era_for(key[1]).family
-        try:
-            part = get_extractor(family).extract_article(self._selector(response, paper), url)
-        except (ValueError, EpaperError) as exc:
-            yield from self._fail_url(url, unreadable_reason(exc), "part")
-            return
-        article = merge_parts(meta[META_ARTICLE], part)
-        if meta[META_PARTS]:
-            yield from self._next_part(response, key, article, meta[META_PARTS], meta[META_HEAD])
+        article = merge_parts(context.article, part)
+        if context.rest:
+            later = replace(context, article=article, rest=context.rest[1:])
+            yield from self._follow(key, context.rest[0], self.parse_part, "part", later)
         else:
-            yield self._article_item(response, key, article, meta[META_HEAD])
+            yield self._article_item(key, article, context.head, context, context.head_capture)
             yield from self._file_requests(key, "image", [i.url for i in article.images])
         yield from self._resolve(url)
 
     def _neighbours(self, key: IssueKey, article: Article, url: str) -> Iterator[Request]:
         # 上一篇/下一篇 catch articles that the page's lists and hotspots missed.
         for neighbour in (article.prev_url, article.next_url):
-            if neighbour and url_date(neighbour) in (None, key[1]):
+            if neighbour and self._url_date(self.plans[key[0]].paper, neighbour) in (None, key[1]):
                 for found in self._article_request(key, canonical_url(neighbour), None, None):
                     if isinstance(found, Request):
                         self._stat(key[0], "articles_found_by_links")
@@ -649,52 +591,21 @@ class EpaperSpider(scrapy.Spider):
     # --- page PDFs and article images --------------------------------------------------
 
     def _file_requests(self, key: IssueKey, kind: str, urls: list[str | None]) -> Iterator[Request]:
-        """Requests for the page PDFs or article images that the settings ask for.
+        def count(name: str) -> None:
+            self._stat(key[0], name)
 
-        A file is no part of its issue's completeness: one that fails is logged and
-        counted (``files_failed``), and the issue stays complete without it.
-        """
-        if not (self.download_pdfs if kind == "pdf" else self.download_images):
-            return
-        for position, url in enumerate(urls):
-            if not url or url in self.files_requested:
-                continue
-            self.files_requested.add(url)
-            refused = refusal_reason(url, self.allowed_domains)
-            if refused is None and not on_site(url, self.allowed_origins):
-                refused = "refused: off-site (another scheme or port)"
-            if refused is None and position >= self.max_links:
-                refused = "refused: over EPAPER_MAX_LINKS_PER_PAGE"
-            if refused is not None:
-                logger.warning("%s %s not fetched: %s", kind, url, refused)
-                self._stat(key[0], "files_refused")
-                continue
-            meta: dict[str, Any] = {
-                META_FILE_PAPER: key[0],
-                META_DATE: key[1],
-                META_KIND: kind,
-                META_FILE_URL: url,
-            }
-            if key[0] in self.robots_ignored:
-                meta["dont_obey_robotstxt"] = True
-            self._stat(key[0], "files_requested")
-            # After the pages and articles: the text of an issue comes first.
-            yield Request(
-                url, callback=self.parse_file, errback=self.file_failed, meta=meta, priority=-1
-            )
+        yield from self.files.requests(
+            key[0],
+            key[1],
+            kind,
+            urls,
+            callback=self.parse_file,
+            errback=self.file_failed,
+            count=count,
+        )
 
     def parse_file(self, response: Response) -> Iterator[FileItem]:
-        meta = response.meta
-        content_type = response.headers.get(b"Content-Type")
-        yield FileItem(
-            paper=meta[META_FILE_PAPER],
-            date=meta[META_DATE],
-            kind=meta[META_KIND],
-            url=meta[META_FILE_URL],
-            capture=meta.get(META_CAPTURE),
-            content_type=content_type.decode("latin-1") if content_type else None,
-            body=response.body,
-        )
+        yield file_item(response, response.meta.get(META_CAPTURE))
 
     def file_failed(self, failure: Failure) -> None:
         request: Request = failure.request  # type: ignore[attr-defined]
@@ -733,10 +644,9 @@ class EpaperSpider(scrapy.Spider):
         yield from self._fail(request, reason, kind)
 
     def _fail(self, request: Request, reason: str, kind: str) -> Iterator[Any]:
-        tracked = requested_url(request)
-        page = request.meta.get(META_PAGE)
-        number = page.number if isinstance(page, PageRef) else page
-        yield from self._fail_url(tracked, reason, kind, number)
+        context = request.cb_kwargs.get("context")
+        number = getattr(context, "page_number", None)
+        yield from self._fail_url(requested_url(request), reason, kind, number)
 
     def _fail_url(
         self, url: str, reason: str, kind: str, page_number: str | None = None
@@ -781,23 +691,20 @@ class EpaperSpider(scrapy.Spider):
     # --- helpers ----------------------------------------------------------------------
 
     def _follow(
-        self, key: IssueKey, url: str, callback: Any, meta: dict[str, Any]
+        self, key: IssueKey, url: str, callback: Any, kind: str, context: Context
     ) -> Iterator[Any]:
         """The request for a link of ``key``'s issue, unless it was asked for already; a
         link the crawl must not follow (off-site, longer than Scrapy's ``URLLENGTH_LIMIT``)
         is a recorded failure here, where a middleware would drop it without a word."""
-        kind = meta[META_KIND]
         if not self.tracker.expect(key, url, kind):
             return
         refused = self._refusal(url)
         if refused is None:
-            yield self._request(url, callback, meta)
+            meta = {META_PAPER: key[0], META_DATE: key[1], META_KIND: kind}
+            yield self._request(url, callback, meta, context)
             return
         self._stat(key[0], "links_refused")
-        page = meta.get(META_PAGE)
-        yield from self._fail_url(
-            url, refused, kind, page.number if isinstance(page, PageRef) else page
-        )
+        yield from self._fail_url(url, refused, kind, getattr(context, "page_number", None))
 
     def _refusal(self, url: str) -> str | None:
         if self.max_url_length and len(url) > self.max_url_length:
@@ -814,6 +721,7 @@ class EpaperSpider(scrapy.Spider):
         url: str,
         callback: Any,
         meta: dict[str, Any],
+        context: Context | None = None,
         errback: Any = None,
     ) -> Request:
         if meta[META_PAPER] in self.robots_ignored:
@@ -826,16 +734,47 @@ class EpaperSpider(scrapy.Spider):
             callback=callback,
             errback=errback or self.request_failed,
             meta=meta,
+            cb_kwargs={} if context is None else {"context": context},
             dont_filter=True,
         )
 
+    def _extract(
+        self, response: Response, key: IssueKey, extract: Callable[[Family, Selector], T]
+    ) -> tuple[T, str] | tuple[None, str]:
+        """Every page's one way to its item: a complete body, decoded and parsed, with no
+        more links than ``EPAPER_MAX_LINKS_PER_PAGE``, handed to the family's extractor.
+        Returns (result, "") or (None, the failure's reason)."""
+        family = self._family(key)
+        if not self._complete_body(response, family):
+            return None, "truncated"
+        try:
+            selector = self._selector(response, self.plans[key[0]].paper)
+            links = link_count(selector)
+            if links > self.max_links:
+                return None, self._too_many(links, "links")
+            return extract(family, selector), ""
+        except (ValueError, EpaperError) as exc:
+            return None, unreadable_reason(exc)
+
     @staticmethod
-    def _complete_body(response: Response) -> bool:
+    def _complete_body(response: Response, family: Family) -> bool:
         """False for an HTML body that was cut short without a Content-Length to say so."""
         if not isinstance(response, TextResponse) or b"Content-Length" in response.headers:
             return True
-        tail = response.body[-1024:].lower()
-        return b"</html>" in tail or b"</periodlist>" in tail
+        return family.body_complete(response.body[-1024:].lower())
+
+    def _family(self, key: IssueKey) -> Family:
+        """The family of the paper's era on the issue's date."""
+        return get_family(self.plans[key[0]].paper.era_for(key[1]).family)
+
+    @staticmethod
+    def _url_date(paper: Paper, url: str) -> dt.date | None:
+        """The issue date a link carries, in the spelling of one of the paper's families."""
+        for era in reversed(paper.eras):
+            day = get_family(era.family).date_in_url(url)
+            if day is not None:
+                return day
+        return None
 
     @staticmethod
     def _decode(response: Response, paper: Paper) -> DecodedHtml:

@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import Engine
 
 from crawler.db.engine import make_engine
+from crawler.extract.families import FAMILIES
 from crawler.mocksite.papers import DEFAULT_TODAY
 from crawler.mocksite.testing import MockSiteProcess, run_mocksite
-from crawler.spiders.epaper import url_date
 from tests.conftest import POSTGRES_ENV, POSTGRES_SKIP_REASON, _postgres_database
 from tests.crawl.conftest import run_epaper
 
@@ -99,7 +99,7 @@ def _crawl(site: MockSiteProcess, url: str) -> Archive:
                          settings=settings)  # fmt: skip
         if faulty:
             for path, statuses in site.stats()["by_url_status"].items():
-                served = url_date(site.base_url + path)
+                served = served_date(site.base_url + path)
                 if "503" in statuses and served is not None and path.endswith(".htm"):
                     failed.setdefault(paper, set()).add(served)
             site.set_faults(spec="")
@@ -143,3 +143,12 @@ def crawled(
         archive = _crawl(analysis_site, url)
         yield archive
         archive.engine.dispose()
+
+
+def served_date(url: str) -> dt.date | None:
+    """The issue date a mock URL carries, in whichever family's spelling it is."""
+    for family in FAMILIES:
+        day = family.date_in_url(url)
+        if day is not None:
+            return day
+    return None

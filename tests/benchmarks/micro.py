@@ -237,9 +237,9 @@ def of(docs: Sequence[Doc], kind: str, families: tuple[str, ...]) -> list[Doc]:
 
 
 def extract(doc: Doc, selector: Any) -> Any:
-    from crawler.extract import get_extractor
+    from crawler.extract.families import get_family
 
-    extractor = get_extractor(doc.family)
+    extractor = get_family(doc.family)
     return getattr(extractor, f"extract_{doc.kind}")(selector, doc.url)
 
 

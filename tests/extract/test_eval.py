@@ -23,7 +23,7 @@ from crawler.evaluation import (
     group_truth,
     load_floors,
 )
-from crawler.extract import paperindex
+from crawler.extract import families, paperindex
 from crawler.items import Article
 from crawler.mocksite.site import MockSite, SiteOptions
 from crawler.registry import load_registry, parse_registry
@@ -101,6 +101,16 @@ def test_the_floors_file_meets_the_issue_bar() -> None:
 ONE_DAY = [Selection("lzcb", dt.date(2025, 3, 31), dt.date(2025, 3, 31))]
 
 
+def spoil_paperindex_articles(monkeypatch: pytest.MonkeyPatch, extract: Any) -> None:
+    """PaperIndex's family, with ``extract`` as its article extractor, for this test."""
+    spoiled = dataclasses.replace(paperindex.FAMILY, extract_article=extract)
+    monkeypatch.setattr(
+        families,
+        "FAMILIES",
+        tuple(spoiled if f.name == "paperindex" else f for f in families.FAMILIES),
+    )
+
+
 @pytest.fixture
 def wrong_title_once(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """PaperIndex extraction that gets the title of its first article wrong."""
@@ -114,7 +124,7 @@ def wrong_title_once(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             return dataclasses.replace(article, title=article.title + "（错）")
         return article
 
-    monkeypatch.setattr(paperindex, "extract_article", extract_article)
+    spoil_paperindex_articles(monkeypatch, extract_article)
     return spoiled
 
 
@@ -144,7 +154,7 @@ def test_a_lost_paragraph_and_image_count_against_their_fields(
         article = real(selector, url)
         return dataclasses.replace(article, paragraphs=article.paragraphs[:-1], images=())
 
-    monkeypatch.setattr(paperindex, "extract_article", extract_article)
+    spoil_paperindex_articles(monkeypatch, extract_article)
     report = evaluate(site, NOW, ONE_DAY)
     paragraphs = report.score("paperindex", "article.paragraphs")
     images = report.score("paperindex", "article.images")

@@ -16,11 +16,12 @@ import pytest
 from parsel import Selector
 
 from crawler.encoding import charset_from_content_type, decode_html
-from crawler.extract import founder, get_extractor
+from crawler.extract import founder
+from crawler.extract.families import get_family
+from crawler.extract.parts import merge_parts
 from crawler.items import Article, to_jsonable
 from crawler.mocksite.site import MockSite, SiteOptions
 from crawler.registry import load_registry
-from crawler.spiders.epaper import merge_parts
 
 MOCK = "http://127.0.0.1:8000"
 OVERRIDE = MOCK + "/{slug}/"
@@ -64,7 +65,7 @@ def mismatches(got: dict[str, Any], want: dict[str, Any], where: str) -> Iterato
 
 def extract_whole_article(site: MockSite, family: str, url: str) -> Article:
     """The article as the crawl stores it: a long classic article's parts joined."""
-    extractor = get_extractor(family)
+    extractor = get_family(family)
     article = extractor.extract_article(fetch(site, url), url)
     parts = [c.url for c in article.continuations if c.kind == "part" and c.url]
     for part_url in parts:
@@ -77,7 +78,7 @@ def test_issue_page_and_article_fields_match_the_truth(site: MockSite, slug: str
     date = dt.date.fromisoformat(day)
     paper = load_registry().get(slug)
     family = paper.era_for(date).family
-    extractor = get_extractor(family)
+    extractor = get_family(family)
     (issue_record,) = records(site, slug, date, "issue")
     url = paper.issue_url(date, OVERRIDE)
     assert url == issue_record["url"], "the registry and the mock disagree on the entry path"

@@ -15,8 +15,9 @@ import pytest
 from parsel import Selector
 
 from crawler.encoding import charset_from_content_type, decode_body
-from crawler.extract import ExtractionError, get_extractor
+from crawler.extract import ExtractionError
 from crawler.extract import paperindex as pi
+from crawler.extract.families import get_family
 from crawler.items import to_jsonable
 from crawler.mocksite.site import MockSite, SiteOptions
 
@@ -229,7 +230,8 @@ def test_broken_template_fails_loudly() -> None:
 
 
 def test_family_lookup_finds_this_module() -> None:
-    assert get_extractor("paperindex") is pi
+    assert get_family("paperindex") is pi.FAMILY
+    assert pi.FAMILY.extract_article is pi.extract_article
 
 
 # --- hand-written pages: what the mock does not vary ----------------------------------------

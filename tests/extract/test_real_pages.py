@@ -19,7 +19,7 @@ import pytest
 from parsel import Selector
 
 from crawler.encoding import decode_html
-from crawler.extract import get_extractor
+from crawler.extract.families import get_family
 from crawler.items import Article, to_jsonable
 from crawler.registry import load_registry
 
@@ -81,7 +81,7 @@ def _body_summary(article: Article, indices: dict[str, str]) -> dict[str, Any]:
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_real_page_fields(case: Path) -> None:
     expected, selector = _load(case)
-    extractor = get_extractor(expected["family"])
+    extractor = get_family(expected["family"])
     url = expected["url"]
     problems: list[str] = []
     if "page" in expected:
@@ -137,7 +137,7 @@ def test_duplicate_articles_extract_alike() -> None:
         for case in (one, other):
             expected, selector = _load(case)
             articles.append(
-                get_extractor(expected["family"]).extract_article(selector, expected["url"])
+                get_family(expected["family"]).extract_article(selector, expected["url"])
             )
         a, b = articles
         assert a.url != b.url
