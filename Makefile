@@ -20,7 +20,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lint,bench]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lint,bench,distributed]"
 	@touch $@
 
 install: $(STAMP)
