@@ -125,9 +125,7 @@ def _retry_strategy(retries: int, wait: int) -> Any:
     class PartitionRetry(BaseRetryStrategy):
         """A failed crawl is tried again ``retries`` times; a locked archive, always."""
 
-        def get_retry_decision(
-            self, *, exception: BaseException, job: Job
-        ) -> RetryDecision | None:
+        def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
             if isinstance(exception, ArchiveBusyError):
                 return RetryDecision(retry_in={"seconds": wait})
             if isinstance(exception, PartitionFailedError) and job.attempts < retries:
@@ -196,7 +194,7 @@ async def crawl_partition(context: JobContext, paper: str, since: str, until: st
     logger.info("partition %s %s..%s: %s", paper, since, until, " ".join(command[2:]))
     process = await asyncio.create_subprocess_exec(
         *command,
-        preexec_fn=_die_with_parent,  # noqa: PLW1509 - the child execs at once
+        preexec_fn=_die_with_parent,
         stdin=asyncio.subprocess.DEVNULL,
     )
     try:

@@ -139,8 +139,10 @@ def run_enqueue(args: argparse.Namespace) -> int:
 def crawl_options(url: str, overrides: dict[str, Any]) -> tuple[str, ...]:
     """The options a worker gives each ``epaper crawl``: its database and settings.
 
-    >>> crawl_options("postgresql+psycopg://db/a", {"EPAPER_DATABASE_URL": "x", "LOG_LEVEL": "INFO"})
-    ('--database', 'postgresql+psycopg://db/a', '-s', 'LOG_LEVEL=INFO')
+    >>> crawl_options("postgresql+psycopg://db/a", {"EPAPER_TODAY": "2025-03-31"})
+    ('--database', 'postgresql+psycopg://db/a', '-s', 'EPAPER_TODAY=2025-03-31')
+    >>> crawl_options("postgresql+psycopg://db/a", {"EPAPER_DATABASE_URL": "x"})
+    ('--database', 'postgresql+psycopg://db/a')
     """
     options = ["--database", url]
     for name, value in overrides.items():

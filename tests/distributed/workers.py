@@ -3,7 +3,7 @@ tests/benchmarks/workers.py)."""
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -109,7 +109,7 @@ def issue_urls(engine: Engine, issues: set[tuple[str, str]]) -> set[str]:
             issue = conn.execute(
                 select(I.id, I.url)
                 .join(P, P.id == I.paper_id)
-                .where(P.slug == slug, I.date == day)
+                .where(P.slug == slug, I.date == dt.date.fromisoformat(day))
             ).one()
             urls.add(issue.url)
             urls |= set(conn.execute(select(Pg.url).where(Pg.issue_id == issue.id)).scalars())
@@ -130,8 +130,3 @@ def duplicate_rows(engine: Engine) -> int:
         total = conn.execute(select(func.count()).select_from(A)).scalar_one()
         distinct = conn.execute(select(func.count(func.distinct(A.url)))).scalar_one()
     return int(total - distinct)
-
-
-def worker_env_ok() -> bool:
-    """Whether worker tests can run here (Linux: the children die with their worker)."""
-    return sys.platform.startswith("linux") and os.path.isdir("/proc")
