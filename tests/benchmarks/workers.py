@@ -186,12 +186,14 @@ def report(runs: Sequence[Run], command: str, days: int, partition_days: int) ->
         )
     lines += [
         "",
-        "Scaling efficiency: articles/s of N workers / (N x articles/s of one). The killed "
-        "run's first worker is SIGKILLed once the first issue is stored; the other worker "
-        "queues its partition again after `EPAPER_WORKER_STALLED_SECONDS` (3 s here) and "
-        "drains the queue. Each partition's crawl also reads its month's calendar, so "
-        "calendar pages are fetched once per partition: only issue, page and article URLs "
-        "are counted as fetched twice.",
+        (
+            "Scaling efficiency: articles/s of N workers / (N x articles/s of one). The killed "
+            "run's first worker is SIGKILLed once the first issue is stored; the other worker "
+            "queues its partition again after `EPAPER_WORKER_STALLED_SECONDS` (3 s here) and "
+            "drains the queue. Each partition's crawl also reads its month's calendar, so "
+            "calendar pages are fetched once per partition: only issue, page and article URLs "
+            "are counted as fetched twice."
+        ),
     ]
     return "\n".join(lines) + "\n"
 
