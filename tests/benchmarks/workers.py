@@ -81,8 +81,8 @@ def max_running_per_paper(url: str) -> int:
                 text(
                     "SELECT j.lock, e.type::text, e.at FROM procrastinate_events e "
                     "JOIN procrastinate_jobs j ON j.id = e.job_id "
-                    "WHERE e.type::text IN ('started', 'succeeded', 'failed', 'retried', "
-                    "'cancelled', 'aborted') ORDER BY e.at, e.id"
+                    "WHERE e.type::text IN ('started', 'succeeded', 'failed', "
+                    "'deferred_for_retry', 'aborted') ORDER BY e.at, e.id"
                 )
             ).all()
     finally:
@@ -192,7 +192,8 @@ def report(runs: Sequence[Run], command: str, days: int, partition_days: int) ->
             "queues its partition again after `EPAPER_WORKER_STALLED_SECONDS` (3 s here) and "
             "drains the queue. Each partition's crawl also reads its month's calendar, so "
             "calendar pages are fetched once per partition: only issue, page and article URLs "
-            "are counted as fetched twice."
+            "are counted as fetched twice (over the whole run: in the killed run, an URL that the killed "
+            "worker fetched but had not stored counts if its successor fetches it again)."
         ),
     ]
     return "\n".join(lines) + "\n"
