@@ -192,8 +192,9 @@ def report(runs: Sequence[Run], command: str, days: int, partition_days: int) ->
             "queues its partition again after `EPAPER_WORKER_STALLED_SECONDS` (3 s here) and "
             "drains the queue. Each partition's crawl also reads its month's calendar, so "
             "calendar pages are fetched once per partition: only issue, page and article URLs "
-            "are counted as fetched twice (over the whole run: in the killed run, an URL that the killed "
-            "worker fetched but had not stored counts if its successor fetches it again)."
+            "are counted as fetched twice (over the whole run: in the killed run, an URL "
+            "that the killed worker fetched but had not stored counts if its successor "
+            "fetches it again)."
         ),
     ]
     return "\n".join(lines) + "\n"
