@@ -16,8 +16,8 @@ __all__ = ["mocksite", "pg_archive"]
 
 @pytest.fixture
 def pg_archive() -> Iterator[str]:
-    """The URL of a new PostgreSQL archive, schema and queue created by `epaper db upgrade`'s
-    own functions."""
+    """The URL of a new PostgreSQL archive with the migrations' schema; the queue's tables are
+    left to `epaper enqueue`, which creates them when they are missing."""
     admin = os.environ.get(POSTGRES_ENV)
     if not admin:
         if os.environ.get("EPAPER_TEST_REQUIRE_POSTGRES"):
