@@ -14,6 +14,7 @@ import pytest
 
 from crawler.cli import main
 from crawler.db.engine import make_engine
+from crawler.db.queue import queue_schema_present
 from crawler.mocksite.testing import MockSiteProcess
 from tests.crawl.truthdb import compare
 from tests.distributed.workers import (
@@ -159,3 +160,15 @@ def test_sqlite_refuses_the_multi_worker_mode_with_one_line(
     )
     assert capsys.readouterr().err.splitlines() == [expected]
     assert not (tmp_path / "archive.sqlite3").exists()
+
+
+@pytest.mark.postgres
+def test_db_upgrade_creates_the_queue_once(
+    pg_archive: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert not queue_schema_present(pg_archive)
+    assert main(["db", "upgrade", "--database", pg_archive]) == 0
+    assert "workers' queue created (epaper worker)" in capsys.readouterr().out
+    assert queue_schema_present(pg_archive)
+    assert main(["db", "upgrade", "--database", pg_archive]) == 0
+    assert "queue" not in capsys.readouterr().out
