@@ -21,7 +21,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lint,bench,scrapyd,export,datasette]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lint,bench,scrapyd,export,datasette,distributed]"
 	@touch $@
 
 install: $(STAMP)

@@ -76,6 +76,21 @@ EPAPER_STORE_FLUSH_SECONDS = 2.0
 #: lock held waits for it when true (``--wait``), else exits at once with status 4.
 EPAPER_LOCK_WAIT = False
 
+# --- Workers (epaper enqueue / worker / status, crawler/distributed.py) ------------------
+
+#: Days of one paper in one queued partition (``epaper enqueue --days-per-partition``): a
+#: partition is the unit that a killed worker's successor runs again, so keep it small.
+EPAPER_WORKER_PARTITION_DAYS = 3
+#: Partitions one ``epaper worker`` process crawls at once (``--concurrency``), each in its
+#: own ``epaper crawl`` child; never two of one paper.
+EPAPER_WORKER_CONCURRENCY = 1
+#: A worker that has sent no heartbeat for this many seconds is taken for dead, and its
+#: running partitions are queued again for the other workers.
+EPAPER_WORKER_STALLED_SECONDS = 30.0
+#: A partition whose crawl failed (exit status 1) is tried again this many times before it
+#: is ``failed`` in ``epaper status``; one refused by a locked archive, without limit.
+EPAPER_WORKER_RETRIES = 2
+
 # --- Raw archive (crawler/warc.py, crawler/archive.py, crawler/files.py) -----------------------
 
 #: Folder of the WARC files: every response the crawl receives is kept there (request,

@@ -22,6 +22,7 @@ from crawler.errors import EpaperError
 COMMAND_MODULES = (
     "crawler.cli.db",
     "crawler.cli.crawl",
+    "crawler.cli.distributed",
     "crawler.cli.papers",
     "crawler.cli.archive",
     "crawler.cli.search",

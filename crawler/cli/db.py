@@ -81,7 +81,24 @@ def run_upgrade(args: argparse.Namespace) -> int:
         print(f"{redact(url)}: schema already at {before.head}")
     else:
         print(f"{redact(url)}: schema upgraded from {before.current or 'empty'} to {before.head}")
+    if _queue_wanted(url):
+        from crawler.db.queue import ensure_queue_schema
+
+        if ensure_queue_schema(url):
+            print(f"{redact(url)}: workers' queue created (epaper worker)")
     return 0
+
+
+def _queue_wanted(url: str) -> bool:
+    """Whether the archive gets the workers' queue: PostgreSQL, with the distributed extra."""
+    import importlib.util
+
+    from sqlalchemy.engine import make_url
+
+    return (
+        make_url(url).get_backend_name() == "postgresql"
+        and importlib.util.find_spec("procrastinate") is not None
+    )
 
 
 def run_status(args: argparse.Namespace) -> int:
