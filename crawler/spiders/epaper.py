@@ -54,7 +54,13 @@ from crawler.items import (
 )
 from crawler.offsite import on_site, origin
 from crawler.params import ArgumentError, CrawlParams, beijing_today
-from crawler.planning import CALENDAR_FAMILIES, PaperPlan, plan_paper
+from crawler.planning import (
+    CALENDAR_FAMILIES,
+    PaperPlan,
+    classify_issue_response,
+    outside_archive,
+    plan_paper,
+)
 from crawler.registry import Paper
 from crawler.tracking import CrawlTracker, IssueKey
 from crawler.urls import canonical_url
@@ -132,20 +138,6 @@ def calendar_gaps(
         day += dt.timedelta(days=1)
 
 
-def outside_window(since: dt.date | None, first_issue: dt.date) -> Iterator[dt.date]:
-    """The dates asked for that come before a paper's first issue: it has none of them.
-
-    >>> [d.day for d in outside_window(dt.date(2021, 10, 6), dt.date(2021, 10, 8))]
-    [6, 7]
-    >>> list(outside_window(None, dt.date(2021, 10, 8)))
-    []
-    """
-    day = since
-    while day is not None and day < first_issue:
-        yield day
-        day += dt.timedelta(days=1)
-
-
 def source_id(url: str) -> str | None:
     """The CMS's own id of an article, from its URL.
 
@@ -159,6 +151,12 @@ def source_id(url: str) -> str | None:
     stem = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     match = re.match(r"(?:content_|nw\.D110000[a-z]+_|Articel)(?P<id>.+)$", stem)
     return match["id"] if match else (stem or None)
+
+
+def page_title_text(selector: Selector) -> tuple[str, str]:
+    """A page's ``<title>`` and the text of its body, for the ``soft_404`` patterns."""
+    title = selector.xpath("string(//title)").get() or ""
+    return title.strip(), selector.xpath("string(//body)").get() or ""
 
 
 def requested_url(message: Request | Response) -> str:
@@ -251,7 +249,10 @@ class EpaperSpider(scrapy.Spider):
         spider.download_pdfs = settings.getbool("EPAPER_DOWNLOAD_PDFS")
         spider.download_images = settings.getbool("EPAPER_DOWNLOAD_IMAGES")
         spider.files_requested = set()
-        bases = [p.base_url_for(settings) for p in params.papers]
+        # Every era's host: a paper that moved host is on both sites.
+        bases = sorted({
+            p.era_base_url(era, spider.override) for p in params.papers for era in p.eras
+        })
         spider.allowed_domains = sorted({urlsplit(url).hostname or "" for url in bases})
         # Scrapy's allowed_domains name hosts only; the site is its scheme, host and port.
         spider.allowed_origins = frozenset(o for o in map(origin, bases) if o is not None)
@@ -304,7 +305,8 @@ class EpaperSpider(scrapy.Spider):
         for slug, plan in self.plans.items():
             paper = plan.paper
             self._stat(slug, "dates_planned", len(plan.dates))
-            for day in outside_window(self.params.since, paper.first_issue):
+            for day in outside_archive(self.params, paper):
+                self._stat(slug, "dates_outside_archive")
                 yield IssueOutcome(slug, day, "none", reason="outside window")
             for year, month in plan.calendar_months:
                 root = paper.root_url(dt.date(year, month, 1), self.override)
@@ -399,6 +401,12 @@ class EpaperSpider(scrapy.Spider):
         family = paper.era_for(day).family
         try:
             selector = self._selector(response, paper)
+            soft = paper.era_for(day).soft_404 and classify_issue_response(
+                paper, day, response.status, *page_title_text(selector)
+            )
+            if soft:
+                yield from self._no_issue(response.request, soft)  # type: ignore[arg-type]
+                return
             links = link_count(selector)
             if links > self.max_links:
                 reason = self._too_many(links, "links")
@@ -713,24 +721,35 @@ class EpaperSpider(scrapy.Spider):
         request: Request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get(META_KIND, "article")
         reason = failure_reason(failure)
-        if kind == "issue" and reason == "http 404":
+        if kind == "issue" and isinstance(failure.value, HttpError):
             slug, day = request.meta[META_PAPER], request.meta[META_DATE]
-            if request.meta.get(META_LISTED) or day in self.plans[slug].partial:
-                # Listed by the calendar or a link, or stored by an earlier run (partial),
-                # but the site does not serve it (any more).
-                self._stat(slug, "issues_missing")
-                outcome = self.tracker.mark_missing(requested_url(request))
-                if outcome is not None:
-                    yield outcome
-            else:
-                # A date without an issue (a weekend, a holiday): stored as such.
-                self._stat(slug, "dates_without_issue")
-                self.tracker.issue((slug, day)).closed = True
-                self.tracker.resolve(requested_url(request))
-                if day < self.params.today:  # today's may come later in the day
-                    yield IssueOutcome(slug, day, "none", url=requested_url(request), reason="404")
-            return
+            status = failure.value.response.status
+            gone = classify_issue_response(self.plans[slug].paper, day, status)
+            if gone is not None:
+                yield from self._no_issue(request, gone)
+                return
         yield from self._fail(request, reason, kind)
+
+    def _no_issue(self, request: Request, reason: str) -> Iterator[IssueOutcome]:
+        """The issue index says the site has no such issue (404, the paper's gone status,
+        a soft-404 page): no failure, whatever ``reason`` says."""
+        slug, day = request.meta[META_PAPER], request.meta[META_DATE]
+        if reason != "404":
+            self._stat(slug, "dates_outside_archive")
+        if request.meta.get(META_LISTED) or day in self.plans[slug].partial:
+            # Listed by the calendar or a link, or stored by an earlier run (partial),
+            # but the site does not serve it (any more).
+            self._stat(slug, "issues_missing")
+            outcome = self.tracker.mark_missing(requested_url(request), reason)
+            if outcome is not None:
+                yield outcome
+        else:
+            # A date without an issue (a weekend, a holiday): stored as such.
+            self._stat(slug, "dates_without_issue")
+            self.tracker.issue((slug, day)).closed = True
+            self.tracker.resolve(requested_url(request))
+            if day < self.params.today:  # today's may come later in the day
+                yield IssueOutcome(slug, day, "none", url=requested_url(request), reason=reason)
 
     def _fail(self, request: Request, reason: str, kind: str) -> Iterator[Any]:
         tracked = requested_url(request)
