@@ -75,8 +75,9 @@ def classify_issue_response(
     ('403', None)
     >>> classify_issue_response(kjrb, day, 200, "科技网404错误跳转页面!")
     'soft-404'
-    >>> classify_issue_response(rmrb, day, 200, "科技网404错误跳转页面!"), classify_issue_response(rmrb, day, 410)
-    (None, '404')
+    >>> classify_issue_response(rmrb, day, 200, "科技网404错误跳转页面!")
+    >>> classify_issue_response(rmrb, day, 410)
+    '404'
     """
     if status in NOT_FOUND_STATUSES:
         return "404"

@@ -62,8 +62,8 @@ class MockPaper:
         """Whether the site still keeps ``date``'s issue on ``today`` (its rolling window).
 
         >>> rmrb = PAPERS_BY_SLUG["rmrb"]
-        >>> rmrb.kept(dt.date(2023, 3, 31), DEFAULT_TODAY), rmrb.kept(dt.date(2023, 3, 30), DEFAULT_TODAY)
-        (True, False)
+        >>> [rmrb.kept(dt.date(2023, 3, d), DEFAULT_TODAY) for d in (31, 30)]
+        [True, False]
         """
         if self.window_years is None:
             return True

@@ -74,8 +74,7 @@ NOT_FOUND = MockResponse(
 
 
 GONE_BODY = (
-    b"<html><head><title>403 Forbidden</title></head>"
-    b"<body><h1>Forbidden</h1></body></html>\n"
+    b"<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>\n"
 )
 
 

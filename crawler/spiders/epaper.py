@@ -250,9 +250,9 @@ class EpaperSpider(scrapy.Spider):
         spider.download_images = settings.getbool("EPAPER_DOWNLOAD_IMAGES")
         spider.files_requested = set()
         # Every era's host: a paper that moved host is on both sites.
-        bases = sorted({
-            p.era_base_url(era, spider.override) for p in params.papers for era in p.eras
-        })
+        bases = sorted(
+            {p.era_base_url(era, spider.override) for p in params.papers for era in p.eras}
+        )
         spider.allowed_domains = sorted({urlsplit(url).hostname or "" for url in bases})
         # Scrapy's allowed_domains name hosts only; the site is its scheme, host and port.
         spider.allowed_origins = frozenset(o for o in map(origin, bases) if o is not None)

@@ -18,7 +18,7 @@ from tests.crawl.truthdb import compare
 #: The site's clock: 人民日报 keeps two years, so 2023-06-02 is its oldest issue.
 SITE_TODAY = dt.date(2025, 6, 2)
 
-I, P, F = models.Issue.__table__, models.Paper.__table__, models.FetchFailure.__table__
+ISSUES, P, F = models.Issue.__table__, models.Paper.__table__, models.FetchFailure.__table__
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,8 @@ def stored(engine: Engine, paper: str) -> dict[str, tuple[str, str | None]]:
     """date -> (status, none_reason) of the paper's stored issues."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(I.c.date, I.c.status, I.c.none_reason)
-            .join(P, P.c.id == I.c.paper_id)
+            select(ISSUES.c.date, ISSUES.c.status, ISSUES.c.none_reason)
+            .join(P, P.c.id == ISSUES.c.paper_id)
             .where(P.c.slug == paper)
         ).all()
     return {row.date.isoformat(): (row.status, row.none_reason) for row in rows}
