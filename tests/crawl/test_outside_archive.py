@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from crawler.db import models
 from crawler.mocksite.testing import MockSiteProcess, run_mocksite
@@ -127,6 +127,14 @@ def test_a_soft_404_page_on_a_listed_day_is_missing_with_its_reason(
         "2023-06-02": ("complete", None),
     }
     assert failures(engine) == []
+    with engine.connect() as conn:
+        coverage = conn.execute(
+            text(
+                "SELECT coverage, reason FROM issue_coverage "
+                "WHERE paper = 'kjrb' AND date < '2023-06-01' ORDER BY date"
+            )
+        ).all()
+    assert [tuple(row) for row in coverage] == [("missing", "soft-404")] * 2
     assert_truth(site, engine, "kjrb", "2023-06-01", "2023-06-02")
 
 
