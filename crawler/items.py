@@ -253,8 +253,10 @@ class IssueOutcome:
 
     ``none`` is a date without an issue, and ``reason`` says how that was known:
     ``calendar`` (the site's calendar does not list it), ``404`` (its index answers 404
-    and nothing listed it), ``soft-404`` or ``outside window`` (before the archive's first
-    issue).
+    and nothing listed it), ``soft-404`` (a 200 page the registry's ``soft_404`` matches),
+    the paper's gone status such as ``403``, or ``outside window`` (before the archive's
+    first issue or its rolling window: never requested). ``missing`` (listed, but its
+    index answers so) carries the index's reason too.
     """
 
     paper: str
@@ -263,7 +265,7 @@ class IssueOutcome:
     failures: tuple[FetchFailure, ...] = ()
     url: str | None = None
     edition: str = ""
-    reason: str | None = None  # for "none": how the date was known to have no issue
+    reason: str | None = None  # for "none" and "missing": what said there is no issue
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,10 +94,15 @@ class CrawlParams:
 
     def range_for(self, paper: Paper) -> tuple[dt.date, dt.date]:
         """The dates of ``paper`` this run may visit: the arguments bounded by the archive."""
-        start = max(self.since or paper.first_issue, paper.first_issue)
         end = min(self.until or self.today, self.today)
         if paper.last_issue is not None:  # a paper that stopped has no later issues
             end = min(end, paper.last_issue)
+        # The oldest issue the site still keeps: its first, or the start of its window
+        # (none at all: an empty range).
+        first = paper.first_kept(self.today)
+        if first is None:
+            return end + dt.timedelta(days=1), end
+        start = max(self.since or first, first)
         return start, end
 
     def as_json(self) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from crawler.archive import capture_archived
 from crawler.config import database_url
 from crawler.db.engine import make_engine
 from crawler.db.migrate import ensure_schema
-from crawler.db.models import ISSUE_STATUSES, NONE_REASONS
+from crawler.db.models import ISSUE_STATUSES, known_reason
 from crawler.db.writer import BatchWriter, CrawlItem, PaperInfo, StoreResult
 from crawler.items import (
     ArticleItem,
@@ -74,7 +74,7 @@ def validate(item: CrawlItem) -> CrawlItem:
         if item.status not in ISSUE_STATUSES:
             msg = f"issue {item.paper} {item.date}: unknown status {item.status!r}"
             raise InvalidItem(msg)
-        if item.status == "none" and item.reason not in NONE_REASONS:
+        if item.status == "none" and not known_reason(item.reason):
             msg = f"issue {item.paper} {item.date}: no issue, for an unknown reason {item.reason!r}"
             raise InvalidItem(msg)
     return item

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from crawler.db.queries import StoredIssue
 from crawler.extract.families import get_family
 from crawler.params import CrawlParams, Mode
-from crawler.registry import Paper
+from crawler.registry import NoIssueError, Paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,64 @@ class PaperPlan:
         if self.only is not None and day not in self.only:
             return False
         return self.since <= day <= self.until and day not in self.skip
+
+
+#: Statuses that say an issue index is not there: the site has no such issue.
+NOT_FOUND_STATUSES = frozenset({404, 410})
+
+
+def classify_issue_response(
+    paper: Paper, day: dt.date, status: int, title: str = "", text: str = ""
+) -> str | None:
+    """Why the answer to the issue index of ``day`` means the site has no such issue, or
+    None when it is an issue index (or a failure like any other).
+
+    ``"404"`` for 404 and 410; the era's ``gone_status`` as its number (``"403"``: the
+    site answers so outside its archive); ``"soft-404"`` for a 200 page whose title or text
+    matches the era's ``soft_404``. The same status on a page or an article inside an
+    issue is a failure: only the index says whether an issue exists.
+
+    >>> from crawler.registry import load_registry
+    >>> reg = load_registry()
+    >>> rmrb, kjrb = reg.get("rmrb"), reg.get("kjrb")
+    >>> day = dt.date(2024, 12, 2)
+    >>> classify_issue_response(rmrb, day, 403), classify_issue_response(kjrb, day, 403)
+    ('403', None)
+    >>> classify_issue_response(kjrb, day, 200, "科技网404错误跳转页面!")
+    'soft-404'
+    >>> classify_issue_response(rmrb, day, 200, "科技网404错误跳转页面!")
+    >>> classify_issue_response(rmrb, day, 410)
+    '404'
+    """
+    if status in NOT_FOUND_STATUSES:
+        return "404"
+    try:
+        era = paper.era_for(day)
+    except NoIssueError:
+        return None
+    if status in era.gone_status:
+        return str(status)
+    if status == 200 and era.soft_404 and era.soft_404.matches(title, text):
+        return "soft-404"
+    return None
+
+
+def outside_archive(params: CrawlParams, paper: Paper) -> list[dt.date]:
+    """The dates asked for that the site does not keep: before its first issue, or before
+    its rolling ``window`` counted back from the run's today. They are never requested.
+
+    >>> from crawler.registry import load_registry
+    >>> rmrb = load_registry().get("rmrb")
+    >>> p = CrawlParams.from_arguments({"paper": "rmrb", "since": "2023-03-29",
+    ...     "until": "2023-04-02"}, today=dt.date(2025, 3, 31))
+    >>> [d.day for d in outside_archive(p, rmrb)]
+    [29, 30]
+    """
+    if params.since is None:
+        return []
+    start, _ = params.range_for(paper)
+    last = min(params.until or params.today, params.today, start - dt.timedelta(days=1))
+    return days(params.since, last) if params.since <= last else []
 
 
 def days(since: dt.date, until: dt.date) -> list[dt.date]:

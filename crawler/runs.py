@@ -77,6 +77,8 @@ def judge(
     ['lzcb: no issue found on any of 30 dates (has the site moved?)']
     >>> judge({"lzcb": {"requests": 9, "dates_planned": 30}}, [], 0.05, reason="shutdown")
     []
+    >>> judge({"rmrb": {"requests": 9, "dates_planned": 9, "dates_outside_archive": 9}}, [], 0.05)
+    []
     """
     reasons = list(problems)
     for slug, c in sorted(counters.items()):
@@ -92,6 +94,8 @@ def judge(
             and planned >= 7
             and not c.get("issues_found", 0)
             and not c.get("issues_missing", 0)
+            # Dates the site answered "not kept" (403, soft-404) for: outside its archive.
+            and not c.get("dates_outside_archive", 0)
         ):
             reasons.append(
                 f"{slug}: no issue found on any of {planned} dates (has the site moved?)"
@@ -106,10 +110,13 @@ def summary_line(slug: str, c: Mapping[str, int]) -> str:
     complete = c.get("issues_complete", 0)
     partial = c.get("issues_partial", 0)
     missing = c.get("issues_missing", 0)
+    outside = c.get("dates_outside_archive", 0)
     new, changed, same = (c.get(f"articles_{k}", 0) for k in ("new", "changed", "unchanged"))
     return (
         f"{slug}: {complete + partial} issues ({complete} complete, {partial} partial"
-        f"{f', {missing} missing' if missing else ''}), {c.get('pages_stored', 0)} pages, "
+        f"{f', {missing} missing' if missing else ''}), "
+        f"{f'{outside} dates outside the archive, ' if outside else ''}"
+        f"{c.get('pages_stored', 0)} pages, "
         f"{new + changed + same} articles ({new} new, {changed} changed, {same} unchanged), "
         f"{c.get('requests', 0)} requests, {c.get('failures', 0)} failures"
     )

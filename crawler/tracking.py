@@ -43,6 +43,7 @@ class IssueProgress:
     articles: int = 0
     article_requests: int = 0  # article URLs this run asked for (the per-issue cap counts them)
     missing: bool = False  # the issue's index answered 404: the site has no such issue
+    missing_reason: str | None = None  # how the index said so: "404", "403", "soft-404"
     closed: bool = False
 
     def outcome(self) -> IssueOutcome:
@@ -59,6 +60,7 @@ class IssueProgress:
             status=status,
             failures=tuple(self.failures.values()),
             url=self.url,
+            reason=self.missing_reason if self.missing else None,
         )
 
 
@@ -120,11 +122,13 @@ class CrawlTracker:
         failure = FetchFailure(url=url, reason=reason, kind=kind, page_number=page_number)
         return self._settle(url, failure)
 
-    def mark_missing(self, url: str) -> IssueOutcome | None:
-        """The issue's index at ``url`` answered 404: the site has no such issue."""
+    def mark_missing(self, url: str, reason: str = "404") -> IssueOutcome | None:
+        """The issue's index at ``url`` says the site has no such issue (``reason``: 404,
+        the paper's gone status, a soft-404 page)."""
         key = self._owner.get(url)
         if key is not None:
             self._issues[key].missing = True
+            self._issues[key].missing_reason = reason
         return self._settle(url, None)
 
     def _settle(self, url: str, failure: FetchFailure | None) -> IssueOutcome | None:

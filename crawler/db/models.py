@@ -41,8 +41,21 @@ NAMING_CONVENTION = {
 
 ISSUE_STATUSES = ("complete", "partial", "missing", "none")
 
-#: How a date was known to have no issue (``issues.none_reason`` of a ``none`` row).
+#: How a date was known to have no issue (``issues.none_reason`` of a ``none`` row), or
+#: why the site does not serve a ``missing`` one; besides these, a paper's gone status
+#: (``"403"``, see :func:`known_reason`).
 NONE_REASONS = ("calendar", "404", "soft-404", "outside window")
+
+
+def known_reason(reason: str | None) -> bool:
+    """Whether ``reason`` may be stored in ``issues.none_reason``.
+
+    >>> known_reason("calendar"), known_reason("403"), known_reason("http 403"), known_reason(None)
+    (True, True, False, False)
+    """
+    return reason in NONE_REASONS or (
+        reason is not None and len(reason) == 3 and reason.isdigit() and reason[0] in "45"
+    )
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -146,7 +159,8 @@ class Issue(Base):
     edition: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="partial")
-    # For a date without an issue (status ``none``): how that was known (NONE_REASONS).
+    # For a date without an issue (status ``none``): how that was known; for a ``missing``
+    # issue: what its index answered (NONE_REASONS, or the paper's gone status).
     none_reason: Mapped[str | None] = mapped_column(String(16))
     expected_page_count: Mapped[int | None] = mapped_column(Integer)
     capture_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id", ondelete="SET NULL"))

@@ -353,7 +353,9 @@ class BatchWriter:
             )
             item = self._with_store_failures(item)
             failures = [(f.url, f.kind, f.reason, f.page_number) for f in item.failures]
-            record_issue_outcome(conn, issue_id, item.status, failures, at)
+            # A missing issue keeps what its index answered (404, 403, soft-404).
+            reason = item.reason if item.status == "missing" else None
+            record_issue_outcome(conn, issue_id, item.status, failures, at, none_reason=reason)
             mark_duplicates(conn, issue_id)
             link_stories(conn, issue_id)
             counts[f"{item.paper}/issues_{item.status}"] += 1

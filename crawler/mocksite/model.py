@@ -157,8 +157,11 @@ class Archive:
         return date == now.date() and now.hour < self.options.complete_hour
 
     def reachable(self, paper: MockPaper, date: dt.date, now: dt.datetime) -> bool:
-        """Whether the issue's pages answer at ``now`` (published and not before the cut-off)."""
+        """Whether the issue's pages answer at ``now`` (published, not before the cut-off,
+        and inside the paper's rolling window)."""
         if paper.cutoff is not None and date < paper.cutoff:
+            return False
+        if not paper.kept(date, now.date()):
             return False
         return self.published(paper, date, now)
 

@@ -50,6 +50,28 @@ class MockPaper:
     cutoff: dt.date | None = None  # older dates answer 404 although the calendar lists them
     byline_style: str = "people"  # "people" (本报记者), "dazhong" (大众报业), "hubei" (全媒记者)
     spaced_names: bool = False  # two-character page names printed with a space (综 合)
+    #: The site keeps only the last N years of issues (counted back from its clock) and
+    #: answers ``gone_status`` for every URL of an older date (人民日报: 2 years, 403).
+    window_years: int | None = None
+    gone_status: int = 404
+    #: A day without an issue: its issue index answers 200 with a page of this title
+    #: (科技日报's soft 404) instead of 404.
+    soft_404_title: str | None = None
+
+    def kept(self, date: dt.date, today: dt.date) -> bool:
+        """Whether the site still keeps ``date``'s issue on ``today`` (its rolling window).
+
+        >>> rmrb = PAPERS_BY_SLUG["rmrb"]
+        >>> [rmrb.kept(dt.date(2023, 3, d), DEFAULT_TODAY) for d in (31, 30)]
+        [True, False]
+        """
+        if self.window_years is None:
+            return True
+        try:
+            earliest = today.replace(year=today.year - self.window_years)
+        except ValueError:  # 29 February
+            earliest = dt.date(today.year - self.window_years, 3, 1)
+        return date >= earliest
 
     @property
     def first_date(self) -> dt.date:
@@ -104,6 +126,8 @@ PAPERS: tuple[MockPaper, ...] = (
         id_base=30_000_000,
         min_pages=8,
         max_pages=24,
+        window_years=2,
+        gone_status=403,
     ),
     MockPaper(
         slug="gmrb",
@@ -132,6 +156,7 @@ PAPERS: tuple[MockPaper, ...] = (
         max_pages=12,
         cutoff=dt.date(2023, 6, 1),
         spaced_names=True,
+        soft_404_title="科技网404错误跳转页面!",
     ),
     MockPaper(
         slug="jjjcb",

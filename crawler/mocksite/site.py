@@ -73,6 +73,24 @@ NOT_FOUND = MockResponse(
 )
 
 
+GONE_BODY = (
+    b"<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>\n"
+)
+
+
+def soft_404_page(title: str) -> bytes:
+    """The page a site serves with status 200 for a day it has no issue of.
+
+    >>> b"<title>x!</title>" in soft_404_page("x!")
+    True
+    """
+    return (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+        f"<title>{esc(title)}</title></head>"
+        "<body><p>您访问的页面不存在，即将跳转到首页。</p></body></html>\n"
+    ).encode()
+
+
 class MockSite:
     """A deterministic e-paper site of several papers and CMS families (see module docs)."""
 
@@ -157,7 +175,7 @@ class MockSite:
         if date is None or paper.family_on(date) != family.name:
             return NOT_FOUND
         if not self.archive.reachable(paper, date, now):
-            return NOT_FOUND
+            return self._not_kept(paper, target, date, now)
         issue = self.archive.issue(paper.slug, date)
         if issue is None:
             return NOT_FOUND
@@ -183,6 +201,21 @@ class MockSite:
         else:
             return NOT_FOUND
         return self._html(paper, family, html, meta_quirk=meta_quirk)
+
+    def _not_kept(
+        self, paper: MockPaper, target: Target, date: dt.date, now: dt.datetime
+    ) -> MockResponse:
+        """A date the site has no issue for: 404, the paper's gone status outside its
+        window (for every URL of the date), or its soft-404 page for the issue index of a
+        cut-off day."""
+        if not paper.kept(date, now.date()):
+            return MockResponse(paper.gone_status, NOT_FOUND.headers, GONE_BODY)
+        # The soft-404 page stands for the days the calendar lists but the site does not
+        # serve (before the cut-off); a day off keeps its 404.
+        cut = paper.cutoff is not None and date < paper.cutoff
+        if cut and target.kind == "issue" and paper.soft_404_title is not None:
+            return MockResponse(200, NOT_FOUND.headers, soft_404_page(paper.soft_404_title))
+        return NOT_FOUND
 
     def _html(
         self, paper: MockPaper, family: Family, html: str, *, meta_quirk: bool = False

@@ -83,7 +83,14 @@ def issue_records(
     base = site.paper_url(paper)
     url = base + family.issue_path(issue)
     if not archive.reachable(paper, date, now):
-        yield _unreachable(paper, date, url, "archive_cutoff")
+        # What the issue index answers: the gone status outside the window, the soft-404
+        # page (200) where the paper has one, else 404.
+        if not paper.kept(date, now.date()):
+            yield _unreachable(paper, date, url, "outside_window", paper.gone_status)
+        elif paper.soft_404_title is not None and paper.cutoff and date < paper.cutoff:
+            yield _unreachable(paper, date, url, "archive_cutoff", 200, soft_404=True)
+        else:
+            yield _unreachable(paper, date, url, "archive_cutoff")
         return
     view = site.view(issue, now)
     partial = archive.partial(date, now) and len(view.pages) < len(issue.pages)
@@ -222,12 +229,23 @@ def article_record(family: Family, view: View, art: ArticlePlan) -> dict[str, ob
     return record
 
 
-def _unreachable(paper: MockPaper, date: dt.date, url: str, reason: str) -> dict[str, object]:
-    return {
+def _unreachable(
+    paper: MockPaper,
+    date: dt.date,
+    url: str,
+    reason: str,
+    status: int = 404,
+    *,
+    soft_404: bool = False,
+) -> dict[str, object]:
+    record: dict[str, object] = {
         "kind": "unreachable",
         "paper": paper.slug,
         "date": date.isoformat(),
         "url": url,
-        "status": 404,
+        "status": status,
         "reason": reason,
     }
+    if soft_404:
+        record["soft_404"] = True
+    return record

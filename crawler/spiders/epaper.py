@@ -53,6 +53,7 @@ from crawler.items import (
     ArticleItem,
     CaptureRef,
     FileItem,
+    IssueIndex,
     IssueItem,
     IssueOutcome,
     PageItem,
@@ -60,7 +61,12 @@ from crawler.items import (
 )
 from crawler.offsite import OffsiteRedirectError, on_site, origin
 from crawler.params import ArgumentError, CrawlParams, beijing_today
-from crawler.planning import PaperPlan, has_calendar
+from crawler.planning import (
+    PaperPlan,
+    classify_issue_response,
+    has_calendar,
+    outside_archive,
+)
 from crawler.registry import Paper
 from crawler.spiders.context import (
     ArticleContext,
@@ -124,20 +130,6 @@ def calendar_gaps(
         day += dt.timedelta(days=1)
 
 
-def outside_window(since: dt.date | None, first_issue: dt.date) -> Iterator[dt.date]:
-    """The dates asked for that come before a paper's first issue: it has none of them.
-
-    >>> [d.day for d in outside_window(dt.date(2021, 10, 6), dt.date(2021, 10, 8))]
-    [6, 7]
-    >>> list(outside_window(None, dt.date(2021, 10, 8)))
-    []
-    """
-    day = since
-    while day is not None and day < first_issue:
-        yield day
-        day += dt.timedelta(days=1)
-
-
 def calendar_of(paper: Paper, month: tuple[int, int] | None) -> Calendar:
     """The calendar of a paper in a month, or (month unknown) of its latest era that has one."""
     if month is not None:
@@ -149,6 +141,12 @@ def calendar_of(paper: Paper, month: tuple[int, int] | None) -> Calendar:
         if calendar is not None:
             return calendar
     raise ValueError(f"{paper.slug}: no family of the paper publishes a calendar")
+
+
+def page_title_text(selector: Selector) -> tuple[str, str]:
+    """A page's ``<title>`` and the text of its body, for the ``soft_404`` patterns."""
+    title = selector.xpath("string(//title)").get() or ""
+    return title.strip(), selector.xpath("string(//body)").get() or ""
 
 
 def requested_url(message: Request | Response) -> str:
@@ -242,7 +240,10 @@ class EpaperSpider(scrapy.Spider):
         spider.stored = {}
         spider.problems = []
         spider.robots_ignored = frozenset(settings.getlist("EPAPER_ROBOTSTXT_IGNORE"))
-        bases = [p.base_url_for(settings) for p in params.papers]
+        # Every era's host: a paper that moved host is on both sites.
+        bases = sorted(
+            {p.era_base_url(era, spider.override) for p in params.papers for era in p.eras}
+        )
         spider.allowed_domains = sorted({urlsplit(url).hostname or "" for url in bases})
         # Scrapy's allowed_domains name hosts only; the site is its scheme, host and port.
         spider.allowed_origins = frozenset(o for o in map(origin, bases) if o is not None)
@@ -278,8 +279,8 @@ class EpaperSpider(scrapy.Spider):
         for slug, plan in self.plans.items():
             self._stat(slug, "dates_planned", len(plan.dates))
             if isinstance(self.plan_source, DatabasePlans):  # a crawl, not a replay
-                first = plan.paper.first_issue
-                for day in outside_window(self.params.since, first):
+                for day in outside_archive(self.params, plan.paper):
+                    self._stat(slug, "dates_outside_archive")
                     yield IssueOutcome(slug, day, "none", reason="outside window")
         for entry in planned.entries:
             request = self._entry_request(entry)
@@ -386,7 +387,23 @@ class EpaperSpider(scrapy.Spider):
         url = requested_url(response)
         paper = self.plans[slug].paper
         family = self._family(key)
-        index, failed = self._extract(response, key, lambda f, sel: f.extract_issue(sel, url))
+        soft: list[str] = []
+
+        def issue_index(f: Family, selector: Selector) -> IssueIndex | None:
+            # A 200 page that says "no such issue" (the era's soft_404) is no index.
+            if paper.era_for(day).soft_404:
+                reason = classify_issue_response(
+                    paper, day, response.status, *page_title_text(selector)
+                )
+                if reason is not None:
+                    soft.append(reason)
+                    return None
+            return f.extract_issue(selector, url)
+
+        index, failed = self._extract(response, key, issue_index)
+        if soft:
+            yield from self._no_issue(response.request, soft[0])  # type: ignore[arg-type]
+            return
         if index is None:
             yield from self._fail_url(url, failed, "issue")
             return
@@ -624,24 +641,35 @@ class EpaperSpider(scrapy.Spider):
         request: Request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get(META_KIND, "article")
         reason = failure_reason(failure)
-        if kind == "issue" and reason == "http 404":
+        if kind == "issue" and isinstance(failure.value, HttpError):
             slug, day = request.meta[META_PAPER], request.meta[META_DATE]
-            if request.meta.get(META_LISTED) or day in self.plans[slug].partial:
-                # Listed by the calendar or a link, or stored by an earlier run (partial),
-                # but the site does not serve it (any more).
-                self._stat(slug, "issues_missing")
-                outcome = self.tracker.mark_missing(requested_url(request))
-                if outcome is not None:
-                    yield outcome
-            else:
-                # A date without an issue (a weekend, a holiday): stored as such.
-                self._stat(slug, "dates_without_issue")
-                self.tracker.issue((slug, day)).closed = True
-                self.tracker.resolve(requested_url(request))
-                if day < self.params.today:  # today's may come later in the day
-                    yield IssueOutcome(slug, day, "none", url=requested_url(request), reason="404")
-            return
+            status = failure.value.response.status
+            gone = classify_issue_response(self.plans[slug].paper, day, status)
+            if gone is not None:
+                yield from self._no_issue(request, gone)
+                return
         yield from self._fail(request, reason, kind)
+
+    def _no_issue(self, request: Request, reason: str) -> Iterator[IssueOutcome]:
+        """The issue index says the site has no such issue (404, the paper's gone status,
+        a soft-404 page): no failure, whatever ``reason`` says."""
+        slug, day = request.meta[META_PAPER], request.meta[META_DATE]
+        if reason != "404":
+            self._stat(slug, "dates_outside_archive")
+        if request.meta.get(META_LISTED) or day in self.plans[slug].partial:
+            # Listed by the calendar or a link, or stored by an earlier run (partial),
+            # but the site does not serve it (any more).
+            self._stat(slug, "issues_missing")
+            outcome = self.tracker.mark_missing(requested_url(request), reason)
+            if outcome is not None:
+                yield outcome
+        else:
+            # A date without an issue (a weekend, a holiday): stored as such.
+            self._stat(slug, "dates_without_issue")
+            self.tracker.issue((slug, day)).closed = True
+            self.tracker.resolve(requested_url(request))
+            if day < self.params.today:  # today's may come later in the day
+                yield IssueOutcome(slug, day, "none", url=requested_url(request), reason=reason)
 
     def _fail(self, request: Request, reason: str, kind: str) -> Iterator[Any]:
         context = request.cb_kwargs.get("context")

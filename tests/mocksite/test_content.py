@@ -248,7 +248,7 @@ def test_rmrb_switches_template_on_2024_12_01(site: MockSite) -> None:
     assert families == {"peoples_daily", "founder_new"}
 
 
-def test_old_archive_cutoff_is_listed_but_404(site: MockSite) -> None:
+def test_old_archive_cutoff_is_listed_but_not_served(site: MockSite) -> None:
     calendar = site.render("/kjrb/html/2023-05/period.xml", NOW)
     assert calendar.status == 200
     dates = (
@@ -257,12 +257,37 @@ def test_old_archive_cutoff_is_listed_but_404(site: MockSite) -> None:
         .getall()
     )
     assert "2023-05-04" in dates
-    assert site.render("/kjrb/html/2023-05/04/node_2.htm", NOW).status == 404
+    # 科技日报 answers a day it does not serve with its soft-404 page (status 200) at the
+    # issue index, and 404 below it.
+    index = site.render("/kjrb/html/2023-05/04/node_2.htm", NOW)
+    assert index.status == 200
+    assert "<title>科技网404错误跳转页面!</title>" in index.body.decode()
+    assert site.render("/kjrb/html/2023-05/04/node_3.htm", NOW).status == 404
     records = list(
         site.truth(NOW, papers=("kjrb",), since=dt.date(2023, 5, 4), until=dt.date(2023, 5, 4))
     )
-    assert [r["reason"] for r in records if r["kind"] == "unreachable"] == ["archive_cutoff"]
+    unreachable = [r for r in records if r["kind"] == "unreachable"]
+    assert [(r["reason"], r["status"], r.get("soft_404")) for r in unreachable] == [
+        ("archive_cutoff", 200, True)
+    ]
     assert not [r for r in records if r["kind"] in ("issue", "article")]
+
+
+def test_rolling_window_answers_403_beyond_it(site: MockSite) -> None:
+    """人民日报 keeps two years: an older date answers 403 for every URL, and the truth
+    says so; the first kept day is served."""
+    later = NOW.replace(year=2025, month=6, day=2)
+    old_index = "/rmrb/html/2023-06/01/nbs.D110000renmrb_01.htm"
+    assert site.render(old_index, later).status == 403
+    assert site.render("/rmrb/html/2023-06/01/nbs.D110000renmrb_02.htm", later).status == 403
+    assert site.render("/rmrb/html/2023-06/02/nbs.D110000renmrb_01.htm", later).status == 200
+    assert site.render(old_index, NOW).status == 200
+    records = list(
+        site.truth(later, papers=("rmrb",), since=dt.date(2023, 6, 1), until=dt.date(2023, 6, 1))
+    )
+    assert [(r["kind"], r.get("reason"), r.get("status")) for r in records[1:]] == [
+        ("unreachable", "outside_window", 403)
+    ]
 
 
 def test_schedules_skip_weekends(site: MockSite) -> None:
