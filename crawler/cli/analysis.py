@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -203,8 +204,18 @@ def run_serve(args: argparse.Namespace) -> int:
         metadata = Path(folder) / "metadata.json"
         metadata.write_text(json.dumps(metadata_for(path.stem), ensure_ascii=False), "utf-8")
         print(f"serving {path} read-only at http://127.0.0.1:{args.port}/", file=sys.stderr)
+        server = subprocess.Popen(datasette_command(path, metadata, args.port))  # noqa: S603
+
+        def forward(signum: int, _frame: object) -> None:
+            # `kill` or systemd stops epaper serve: Datasette must not outlive it.
+            server.send_signal(signum)
+
+        previous = signal.signal(signal.SIGTERM, forward)
         try:
-            done = subprocess.run(datasette_command(path, metadata, args.port), check=False)  # noqa: S603
+            return server.wait()
         except KeyboardInterrupt:
+            server.terminate()
+            server.wait()
             return 0
-    return done.returncode
+        finally:
+            signal.signal(signal.SIGTERM, previous)

@@ -242,3 +242,6 @@ def test_datasette_serves_the_archive_with_chinese_search_and_hidden_tables(
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # Datasette stopped with epaper serve: nothing answers on the port any more.
+    with pytest.raises(OSError):
+        get_json(base + "/-/versions.json")
