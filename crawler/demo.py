@@ -115,7 +115,11 @@ def demo_search(url: str, query: str, limit: int = 5) -> list[str]:
             hits = fulltext.search(conn, query, limit=limit)
     finally:
         engine.dispose()
-    lines = [f"{h.date} {h.paper} 第{h.page_number}版 {h.title}\n    {h.snippet}" for h in hits]
+    lines = [
+        f"{h.date} {h.paper} 第{h.page_number}版 {h.title}"
+        + (f"\n    {h.snippet}" * bool(h.snippet))
+        for h in hits
+    ]
     return [*lines, f"({total} articles in all; more with: epaper search {query})"]
 
 
