@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -243,5 +244,5 @@ def test_datasette_serves_the_archive_with_chinese_search_and_hidden_tables(
         server.terminate()
         server.wait(timeout=30)
     # Datasette stopped with epaper serve: nothing answers on the port any more.
-    with pytest.raises(OSError):
+    with pytest.raises(urllib.error.URLError, match="Connection refused"):
         get_json(base + "/-/versions.json")
