@@ -42,8 +42,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield from _postgres_database(admin)
 
 
-def _postgres_database(admin_url: str) -> Iterator[str]:
-    name = f"epaper_test_{uuid.uuid4().hex[:12]}"
+def _postgres_database(admin_url: str, prefix: str = "epaper_test") -> Iterator[str]:
+    """A new PostgreSQL database on the server of ``admin_url``, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

@@ -22,14 +22,12 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, text
-from sqlalchemy.engine import make_url
 
 from crawler.db import search as fts
 from crawler.db.engine import make_engine
@@ -41,6 +39,7 @@ from crawler.mocksite.papers import PAPERS_BY_SLUG
 from crawler.mocksite.site import MockSite
 from tests.benchmarks.harness import REPO_ROOT, code_version, fresh_folder
 from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
+from tests.conftest import _postgres_database as postgres_database
 
 NOW = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.UTC)
 #: The targets of issue 14, for terms of one to four characters.
@@ -343,16 +342,7 @@ def report(figures: Figures) -> str:
 
 
 def _postgres_database(admin_url: str) -> Iterator[str]:
-    name = f"epaper_bench_search_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    return postgres_database(admin_url, prefix="epaper_bench_search")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
