@@ -13,15 +13,18 @@ help:
 	@echo "make demo    crawl two papers of the mock e-paper site into data/demo.sqlite3 and query it"
 	@echo "make test    run the whole test suite (PostgreSQL tests need EPAPER_TEST_POSTGRES_URL)"
 	@echo "make test-fast  the suite without the tests marked slow, for the edit-test loop"
-	@echo "make lint    ruff and mypy (strict on crawler/)"
+	@echo "make lint    ruff and mypy (strict on crawler/ and mocksite/)"
 	@echo "make format  apply ruff's formatting"
 	@echo "make bench   benchmarks against the mock site, about 50 min (docs/benchmarks.md)"
 	@echo "make bench-large  memory of a 200,000-article backfill, about 30 min"
 
-$(STAMP): pyproject.toml
+# The mock site (mocksite/) is a development tool that the installed package does not carry:
+# a .pth file puts this checkout on the environment's path, for the tests' subprocesses too.
+$(STAMP): pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test,lint,bench,scrapyd,export,datasette,distributed]"
+	$(BIN)/python -c "import pathlib, sys, sysconfig; pathlib.Path(sysconfig.get_path('purelib'), 'epaper-checkout.pth').write_text(sys.argv[1] + '\n')" "$(CURDIR)"
 	@touch $@
 
 install: $(STAMP)
@@ -33,16 +36,16 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check crawler tests
-	$(BIN)/ruff format --check crawler tests
+	$(BIN)/ruff check crawler mocksite tests
+	$(BIN)/ruff format --check crawler mocksite tests
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format crawler tests
-	$(BIN)/ruff check --fix crawler tests
+	$(BIN)/ruff format crawler mocksite tests
+	$(BIN)/ruff check --fix crawler mocksite tests
 
 demo: $(STAMP)
-	$(BIN)/python -m crawler.demo
+	$(BIN)/python -m mocksite.demo
 
 # Benchmarks print Markdown reports and keep the raw runs in data/bench; they never fail on a time.
 bench: $(STAMP)

@@ -8,7 +8,7 @@ Usage::
     breaches = check_floors(report, load_floors())
 
 No network and no server: each page is rendered in-process by
-:meth:`crawler.mocksite.site.MockSite.render`, wrapped in a Scrapy response, decoded and
+:meth:`mocksite.site.MockSite.render`, wrapped in a Scrapy response, decoded and
 selected the way :class:`crawler.spiders.epaper.EpaperSpider` does, and handed to the
 family's extractor. The walk starts at the registry's entry URL of each issue, so a
 registry entry that does not match the site shows up as a miss, like it would in a crawl.
@@ -39,8 +39,8 @@ from crawler.spiders.epaper import EpaperSpider
 from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
-    from crawler.mocksite.site import MockSite
     from crawler.registry import Paper, Registry
+    from mocksite.site import MockSite
 
 #: What an issue is scored on: the date it prints, its page list (order, number, name, URL)
 #: and the set of articles a walk of its pages reaches (neither fewer nor more than the truth).
@@ -197,7 +197,7 @@ class IssueTruth:
 
 
 def group_truth(records: Iterable[Mapping[str, Any]]) -> Iterator[IssueTruth]:
-    """Truth records (as :func:`crawler.mocksite.truth.records` yields them) grouped by issue.
+    """Truth records (as :func:`mocksite.truth.records` yields them) grouped by issue.
 
     The records come issue by issue, each page followed by its articles and the links of
     it that answer 404, in title-list order: that order gives each page's link list.

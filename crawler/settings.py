@@ -25,7 +25,7 @@ EPAPER_DATABASE_URL = "sqlite:///data/epaper.sqlite3"
 #: Empty means each paper's real base URL.
 EPAPER_BASE_URL_OVERRIDE = ""
 
-# --- Mock site (crawler/mocksite) -------------------------------------------------------
+# --- Mock site (mocksite) -------------------------------------------------------
 
 #: The seed page's visible text (鲁中晨报 2021-10-20 第05版), read at run time and never
 #: copied into the repository; a relative path starts at the repository root. When the

@@ -26,7 +26,6 @@ COMMAND_MODULES = (
     "crawler.cli.papers",
     "crawler.cli.archive",
     "crawler.cli.search",
-    "crawler.cli.mocksite",
     "crawler.cli.eval",
     "crawler.cli.analysis",
 )
@@ -35,7 +34,6 @@ EPILOG = """\
 examples:
   epaper db upgrade                      create or upgrade the archive schema
   epaper db status                       show the schema version of the database
-  epaper mocksite serve --port 8000      serve the mock e-paper site on 127.0.0.1
   epaper crawl lzcb --since 2021-10-01 --until 2021-10-31
   epaper papers                          the papers the crawler knows, and what is stored
   epaper coverage lzcb --format html --out coverage.html

@@ -97,8 +97,17 @@ def run_eval(args: argparse.Namespace) -> int:
     """``epaper eval``."""
     # The mock site and Scrapy are loaded only when the command runs.
     from crawler import evaluation
-    from crawler.mocksite.site import DEFAULT_TODAY, MockSite, SiteOptions
     from crawler.registry import load_registry
+
+    try:
+        from mocksite.site import DEFAULT_TODAY, MockSite, SiteOptions
+    except ModuleNotFoundError as exc:
+        if exc.name != "mocksite":
+            raise
+        raise ConfigurationError(
+            "epaper eval needs the mock site (mocksite/), which only a checkout of the "
+            "repository has: run it there after `make install`"
+        ) from None
 
     floors = evaluation.load_floors(args.floors)
     today = _parse_day(args.today, "--today") if args.today else DEFAULT_TODAY

@@ -22,8 +22,8 @@ from sqlalchemy import Engine
 
 from crawler.db.engine import make_engine
 from crawler.extract.families import FAMILIES
-from crawler.mocksite.papers import DEFAULT_TODAY
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.papers import DEFAULT_TODAY
+from mocksite.testing import MockSiteProcess, run_mocksite
 from tests.conftest import POSTGRES_ENV, POSTGRES_SKIP_REASON, _postgres_database
 from tests.crawl.conftest import run_epaper
 

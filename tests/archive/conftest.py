@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from crawler.db.engine import make_engine
 from crawler.db.store import ARTICLES
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.testing import MockSiteProcess, run_mocksite
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The mock site's clock, and the day taken as "today" by the crawl: the update re-checks it.

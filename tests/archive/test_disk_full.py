@@ -20,8 +20,8 @@ from sqlalchemy import Engine, select
 
 from crawler.db.engine import make_engine
 from crawler.db.store import ARTICLES, ISSUES
-from crawler.mocksite.testing import run_mocksite
 from crawler.warc import OPEN_SUFFIX
+from mocksite.testing import run_mocksite
 from tests.archive.conftest import REPO_ROOT, SITE_TODAY, Command, crawl_args, run_epaper
 from tests.archive.dbcompare import differences
 from tests.archive.test_archive import warcio

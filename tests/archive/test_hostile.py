@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from crawler.db.captures import CAPTURES
 from crawler.db.engine import make_engine
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.testing import MockSiteProcess, run_mocksite
 from tests.archive.conftest import SITE_TODAY, run_epaper
 
 HUGE = re.compile(r"/Articel02001[A-Z]+\.htm$")

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from crawler.db.captures import CAPTURES
 from crawler.db.engine import make_engine
 from crawler.db.store import ARTICLES, ISSUES
-from crawler.mocksite.testing import run_mocksite
+from mocksite.testing import run_mocksite
 from tests.archive.conftest import REPO_ROOT, SITE_TODAY, crawl_args, run_epaper
 from tests.archive.dbcompare import differences, table_contents
 

@@ -22,7 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO_ROOT))
 
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite  # noqa: E402
+from mocksite.testing import MockSiteProcess, run_mocksite  # noqa: E402
 
 FILES = ("EPAPER_DOWNLOAD_PDFS=true", "EPAPER_DOWNLOAD_IMAGES=true")
 

@@ -87,7 +87,7 @@ def mocksite(
     archive: Archive, *, latency_ms: float = 0.0, prewarm: bool = True, cpu: int | None = None
 ) -> Iterator[Any]:
     """The mock site serving ``archive``'s papers, prewarmed so it answers from memory."""
-    from crawler.mocksite.testing import run_mocksite
+    from mocksite.testing import run_mocksite
 
     with run_mocksite(
         today=archive.today,

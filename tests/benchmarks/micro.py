@@ -207,8 +207,8 @@ class Doc:
 
 def mock_documents(articles_per_paper: int | None) -> list[Doc]:
     """The issue of ``DAY`` of each paper: index, pages, articles, in the order a crawl asks."""
-    from crawler.mocksite.site import MockSite, SiteOptions
     from crawler.registry import load_registry
+    from mocksite.site import MockSite, SiteOptions
 
     site = MockSite(SiteOptions(base_url=MOCK, papers=PAPERS))
     registry = load_registry()

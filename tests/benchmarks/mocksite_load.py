@@ -37,7 +37,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO_ROOT))
 
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite  # noqa: E402
+from mocksite.testing import MockSiteProcess, run_mocksite  # noqa: E402
 
 
 @dataclass(slots=True)
@@ -233,8 +233,8 @@ def _cycle(items: Sequence[str]) -> Iterator[str]:
 
 
 def _local_truth(args: argparse.Namespace, base_url: str) -> list[dict[str, Any]]:
-    from crawler.cli.mocksite import DEFAULT_TIME
-    from crawler.mocksite.site import DEFAULT_TODAY, MockSite, SiteOptions
+    from mocksite.cli import DEFAULT_TIME
+    from mocksite.site import DEFAULT_TODAY, MockSite, SiteOptions
 
     today = dt.date.fromisoformat(args.today) if args.today else DEFAULT_TODAY
     site = MockSite(SiteOptions(seed=args.seed, base_url=base_url))
@@ -262,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--base-url", help="a running mock site")
-    where.add_argument("--spawn", action="store_true", help="start one (epaper mocksite serve)")
+    where.add_argument("--spawn", action="store_true", help="start one (python -m mocksite serve)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--today", default=None, help="the spawned site's today")
     parser.add_argument("--server-cpu", type=int, default=None, help="pin the spawned server")

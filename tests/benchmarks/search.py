@@ -33,10 +33,10 @@ from crawler.db import search as fts
 from crawler.db.engine import make_engine
 from crawler.db.migrate import upgrade
 from crawler.db.models import Article, Issue, Page, Paper
-from crawler.mocksite import words
-from crawler.mocksite.options import SiteOptions
-from crawler.mocksite.papers import PAPERS_BY_SLUG
-from crawler.mocksite.site import MockSite
+from mocksite import words
+from mocksite.options import SiteOptions
+from mocksite.papers import PAPERS_BY_SLUG
+from mocksite.site import MockSite
 from tests.benchmarks.harness import REPO_ROOT, code_version, fresh_folder
 from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish
 from tests.conftest import _postgres_database as postgres_database

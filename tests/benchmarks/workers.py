@@ -31,8 +31,8 @@ from sqlalchemy import text
 
 from crawler.db.engine import make_engine
 from crawler.db.migrate import upgrade
-from crawler.mocksite.papers import DEFAULT_TODAY
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.papers import DEFAULT_TODAY
+from mocksite.testing import MockSiteProcess, run_mocksite
 from tests.benchmarks.harness import REPO_ROOT, code_version, postgres_database
 from tests.benchmarks.measure import load_average
 from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, publish

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine
 
 from crawler.db.engine import make_engine
-from crawler.mocksite.papers import DEFAULT_TODAY
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.papers import DEFAULT_TODAY
+from mocksite.testing import MockSiteProcess, run_mocksite
 
 TODAY = DEFAULT_TODAY.isoformat()
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from crawler.mocksite.testing import MockSiteProcess
+from mocksite.testing import MockSiteProcess
 from tests.crawl.conftest import REPO, CrawlRun, crawl_env
 
 #: ``(status, headers, body)`` of an answer.

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from crawler.db import models
-from crawler.mocksite.testing import MockSiteProcess
+from mocksite.testing import MockSiteProcess
 from tests.crawl.conftest import TODAY, run_epaper
 from tests.crawl.hostile import Answer, Rule, hostile_proxy, run_crawl
 

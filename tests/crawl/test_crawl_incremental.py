@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Engine, func, select
 
 from crawler.db import models
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.testing import MockSiteProcess, run_mocksite
 from tests.crawl.conftest import run_epaper
 from tests.crawl.truthdb import compare
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from crawler.db import models
-from crawler.mocksite.papers import DEFAULT_TODAY
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.papers import DEFAULT_TODAY
+from mocksite.testing import MockSiteProcess, run_mocksite
 from tests.crawl.conftest import REPO, crawl_env, epaper_command, run_epaper
 from tests.crawl.truthdb import compare
 

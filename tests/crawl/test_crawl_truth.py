@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import Engine
 
-from crawler.mocksite.testing import MockSiteProcess
+from mocksite.testing import MockSiteProcess
 from tests.crawl.conftest import run_epaper
 from tests.crawl.truthdb import compare
 

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 
 from crawler.db import models
 from crawler.db.engine import make_engine
-from crawler.mocksite.testing import MockSiteProcess
+from mocksite.testing import MockSiteProcess
 from tests.crawl.conftest import TODAY, CrawlRun
 from tests.crawl.hostile import (
     Answer,

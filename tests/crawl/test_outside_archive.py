@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from crawler.db import models
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.testing import MockSiteProcess, run_mocksite
 from tests.crawl.conftest import run_epaper
 from tests.crawl.truthdb import compare
 

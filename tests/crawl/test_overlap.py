@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from crawler.db import models
 from crawler.db.engine import make_engine
 from crawler.db.migrate import upgrade
-from crawler.mocksite.testing import MockSiteProcess
+from mocksite.testing import MockSiteProcess
 from tests.conftest import POSTGRES_SKIP_REASON, _postgres_database, postgres_admin_url
 from tests.crawl.conftest import REPO, TODAY, crawl_env, epaper_command, run_epaper
 from tests.crawl.truthdb import compare

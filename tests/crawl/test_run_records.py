@@ -17,8 +17,8 @@ from sqlalchemy import Engine, func, select, update
 from crawler.db import models
 from crawler.db.models import utcnow
 from crawler.db.runs import KILLED, RUNS, close_dead_runs, start_run
-from crawler.mocksite.papers import DEFAULT_TODAY
-from crawler.mocksite.testing import MockSiteProcess, run_mocksite
+from mocksite.papers import DEFAULT_TODAY
+from mocksite.testing import MockSiteProcess, run_mocksite
 from tests.crawl.conftest import REPO, TODAY, crawl_env, epaper_command, run_epaper
 
 #: Any request not sent to the loopback goes to this closed port: nothing reaches a real host.

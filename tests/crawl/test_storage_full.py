@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from crawler.db import models
 from crawler.db.engine import make_engine
-from crawler.mocksite.testing import MockSiteProcess
+from mocksite.testing import MockSiteProcess
 from tests.crawl.conftest import run_epaper
 from tests.crawl.truthdb import compare
 

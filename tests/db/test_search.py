@@ -21,7 +21,7 @@ from crawler.db.engine import make_engine
 from crawler.db.migrate import upgrade
 from crawler.db.store import ArticleRecord, store_article, upsert_issue, upsert_page, upsert_paper
 from crawler.items import Article
-from crawler.mocksite.testing import run_mocksite
+from mocksite.testing import run_mocksite
 from tests.conftest import POSTGRES_SKIP_REASON, _postgres_database, postgres_admin_url
 from tests.crawl.conftest import run_epaper
 

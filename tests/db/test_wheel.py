@@ -34,9 +34,10 @@ def _run(argv: list[str | Path], cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_an_installed_wheel_upgrades_a_database_and_lists_the_papers(tmp_path: Path) -> None:
     # Build from a copy of the sources, so the checkout gets no build/ or egg-info.
     source = tmp_path / "src"
-    shutil.copytree(
-        REPO / "crawler", source / "crawler", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    for package in ("crawler", "mocksite"):
+        shutil.copytree(
+            REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, source / name)
     wheels = tmp_path / "wheels"
@@ -48,6 +49,8 @@ def test_an_installed_wheel_upgrades_a_database_and_lists_the_papers(tmp_path: P
     assert "crawler/migrations/env.py" in names
     assert "crawler/migrations/script.py.mako" in names
     assert "crawler/migrations/versions/0001_initial_schema.py" in names
+    # The mock site is a development tool of the checkout: the package carries no test server.
+    assert not [n for n in names if n.startswith(("mocksite/", "crawler/mocksite/"))]
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", venv], tmp_path)
@@ -79,3 +82,19 @@ def test_an_installed_wheel_upgrades_a_database_and_lists_the_papers(tmp_path: P
     assert listed.startswith("registry crawler/papers.toml: 8 papers")
     assert any(line.startswith("rmrb ") for line in listed.splitlines())
     assert listed.rstrip().endswith(": 0 papers stored")
+
+    # What needs the mock site says so in one line instead of a traceback.
+    evaluated = subprocess.run(
+        [epaper, "eval", "--papers", "lzcb"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(work)},
+    )
+    assert evaluated.returncode == 2, evaluated.stderr
+    assert evaluated.stderr.strip().splitlines() == [
+        "epaper: error: epaper eval needs the mock site (mocksite/), which only a checkout of "
+        "the repository has: run it there after `make install`"
+    ]

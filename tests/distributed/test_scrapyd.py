@@ -29,8 +29,8 @@ from sqlalchemy import Engine, select
 
 from crawler.db import models
 from crawler.db.engine import make_engine
-from crawler.mocksite.papers import DEFAULT_TODAY
-from crawler.mocksite.testing import MockSiteProcess, mocksite_fixture
+from mocksite.papers import DEFAULT_TODAY
+from mocksite.testing import MockSiteProcess, mocksite_fixture
 from tests.crawl.truthdb import compare
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ import pytest
 from crawler.cli import main
 from crawler.db.engine import make_engine
 from crawler.db.queue import queue_schema_present
-from crawler.mocksite.testing import MockSiteProcess
+from mocksite.testing import MockSiteProcess
 from tests.crawl.truthdb import compare
 from tests.distributed.workers import (
     alive,

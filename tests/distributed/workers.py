@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from crawler.db import models
-from crawler.mocksite.testing import MockSiteProcess
+from mocksite.testing import MockSiteProcess
 from tests.crawl.conftest import REPO, TODAY, crawl_env, epaper_command
 
 

@@ -25,8 +25,8 @@ from crawler.evaluation import (
 )
 from crawler.extract import families, paperindex
 from crawler.items import Article
-from crawler.mocksite.site import MockSite, SiteOptions
 from crawler.registry import load_registry, parse_registry
+from mocksite.site import MockSite, SiteOptions
 
 NOW = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # Beijing
 LATEST = (dt.date(2025, 3, 28), dt.date(2025, 3, 31))

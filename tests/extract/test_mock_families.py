@@ -20,8 +20,8 @@ from crawler.extract import founder
 from crawler.extract.families import get_family
 from crawler.extract.parts import merge_parts
 from crawler.items import Article, to_jsonable
-from crawler.mocksite.site import MockSite, SiteOptions
 from crawler.registry import load_registry
+from mocksite.site import MockSite, SiteOptions
 
 MOCK = "http://127.0.0.1:8000"
 OVERRIDE = MOCK + "/{slug}/"

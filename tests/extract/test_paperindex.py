@@ -19,7 +19,7 @@ from crawler.extract import ExtractionError
 from crawler.extract import paperindex as pi
 from crawler.extract.families import get_family
 from crawler.items import to_jsonable
-from crawler.mocksite.site import MockSite, SiteOptions
+from mocksite.site import MockSite, SiteOptions
 
 NOW = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # Beijing
 # Windows of issues to look through; the tests take the days that show every quirk the mock

@@ -226,7 +226,7 @@ def test_candidate_issues_start_at_the_first_issue() -> None:
 @pytest.mark.parametrize("slug", SLUGS)
 def test_registry_entry_urls_are_the_mock_sites_issue_urls(slug: str) -> None:
     """The mock serves the real paths: the real entry, repointed, finds every issue it lists."""
-    from crawler.mocksite.site import MockSite, SiteOptions
+    from mocksite.site import MockSite, SiteOptions
 
     site = MockSite(SiteOptions(base_url="http://127.0.0.1:8000", papers=(slug,)))
     now = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -26,7 +26,7 @@ from crawler.cleaning import (
 from crawler.encoding import charset_from_content_type, decode_html
 from crawler.extract import paperindex as pi
 from crawler.items import Author, Dateline, PageContent
-from crawler.mocksite.site import MockSite, SiteOptions
+from mocksite.site import MockSite, SiteOptions
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_DIR = REPO_ROOT.parent / "shared" / "seed"

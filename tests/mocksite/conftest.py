@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.mocksite.server import MockSiteApp, ServerOptions
-from crawler.mocksite.site import DEFAULT_TODAY, MockSite, SiteOptions
-from crawler.mocksite.testing import serving
+from mocksite.server import MockSiteApp, ServerOptions
+from mocksite.site import DEFAULT_TODAY, MockSite, SiteOptions
+from mocksite.testing import serving
 
 #: The clock the app starts with: the default day, after today's issue is complete.
 START = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))

@@ -31,9 +31,9 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from crawler.mocksite.options import QuirkRates
-from crawler.mocksite.papers import PEOPLES_DAILY
-from crawler.mocksite.site import DEFAULT_TODAY, FAMILIES, MockSite, SiteOptions
+from mocksite.options import QuirkRates
+from mocksite.papers import PEOPLES_DAILY
+from mocksite.site import DEFAULT_TODAY, FAMILIES, MockSite, SiteOptions
 
 BASE = "http://127.0.0.1:8000"
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from crawler.mocksite.site import DEFAULT_TODAY, MockSite, SiteOptions
+from mocksite.site import DEFAULT_TODAY, MockSite, SiteOptions
 
 NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from crawler.mocksite.seed import REPO_ROOT
-from crawler.mocksite.site import MockResponse, MockSite, SiteOptions
+from mocksite.seed import REPO_ROOT
+from mocksite.site import MockResponse, MockSite, SiteOptions
 from tests.mocksite.test_truth import (
     BASE,
     NOW,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from parsel import Selector
 
-from crawler.mocksite.site import MockSite, SiteOptions
+from mocksite.site import MockSite, SiteOptions
 from tests.mocksite.test_truth import BASE, fetch, html_text, issue_truth, visible_text
 
 TODAY = dt.date(2025, 3, 31)

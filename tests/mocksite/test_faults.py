@@ -9,14 +9,14 @@ from collections import Counter
 import pytest
 
 from crawler.errors import ConfigurationError
-from crawler.mocksite.faults import (
+from mocksite.faults import (
     FAULT_KINDS,
     FaultPlan,
     choose_fault,
     format_fault_spec,
     parse_fault_spec,
 )
-from crawler.mocksite.server import MockSiteApp, Request
+from mocksite.server import MockSiteApp, Request
 
 MIXED = (
     "500:0.05,502:0.03,503:0.03,429:0.04,slow:0.1,hang:0.01,truncate:0.03,cut:0.03,"

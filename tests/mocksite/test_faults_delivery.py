@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from crawler.mocksite.faults import FaultPlan, parse_fault_spec
-from crawler.mocksite.server import MockSiteApp
+from mocksite.faults import FaultPlan, parse_fault_spec
+from mocksite.server import MockSiteApp
 
 if TYPE_CHECKING:
     from tests.mocksite.conftest import Paths

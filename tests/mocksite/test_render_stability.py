@@ -21,8 +21,8 @@ import sys
 
 import pytest
 
-from crawler.mocksite.markup import relative
-from crawler.mocksite.site import DEFAULT_TODAY, FAMILIES, MockSite, SiteOptions
+from mocksite.markup import relative
+from mocksite.site import DEFAULT_TODAY, FAMILIES, MockSite, SiteOptions
 
 NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from crawler.errors import ConfigurationError
-from crawler.mocksite.server import MockSiteApp, ServerOptions, bind_socket, parse_request
-from crawler.mocksite.site import DEFAULT_TODAY
-from crawler.mocksite.testing import serving
+from mocksite.server import MockSiteApp, ServerOptions, bind_socket, parse_request
+from mocksite.site import DEFAULT_TODAY
+from mocksite.testing import serving
 
 if TYPE_CHECKING:
     from tests.mocksite.conftest import Paths

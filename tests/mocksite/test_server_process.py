@@ -1,4 +1,4 @@
-"""``epaper mocksite`` as a process: start-up line, signals, the testing helpers, the clock."""
+"""``python -m mocksite`` as a process: start-up line, signals, the testing helpers, the clock."""
 
 from __future__ import annotations
 
@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.cli import main
-from crawler.cli.mocksite import build_site_options
 from crawler.errors import ConfigurationError
-from crawler.mocksite.server import MockSiteApp, bind_socket, serve
-from crawler.mocksite.site import DEFAULT_TODAY, MockSite
-from crawler.mocksite.testing import (
+from mocksite.cli import build_site_options, main
+from mocksite.server import MockSiteApp, bind_socket, serve
+from mocksite.site import DEFAULT_TODAY, MockSite
+from mocksite.testing import (
     MockSiteError,
     MockSiteProcess,
     mocksite_fixture,
@@ -63,7 +62,7 @@ def test_the_fixture_factory_runs_the_site_with_the_given_options(
 
 def test_serve_prints_its_url_then_stops_cleanly_on_sigterm() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "mocksite", "serve", "--port", "0"],
+        [sys.executable, "-m", "mocksite", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -114,7 +113,7 @@ def test_run_mocksite_reports_why_the_server_did_not_start() -> None:
 
 
 def test_serve_refuses_a_non_loopback_host(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["mocksite", "serve", "--host", "0.0.0.0", "--port", "0"]) == 2
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 2
     assert "loopback only" in capsys.readouterr().err
 
 
@@ -178,7 +177,7 @@ def test_truth_command_matches_the_running_server(
 ) -> None:
     out = tmp_path / "truth.jsonl"
     day = TODAY - dt.timedelta(days=1)
-    argv = ["mocksite", "truth", "--today", str(TODAY), "--base-url", mocksite.base_url]
+    argv = ["truth", "--today", str(TODAY), "--base-url", mocksite.base_url]
     argv += ["--papers", PAPER, "--since", str(day), "--until", str(day), "--out", str(out)]
     assert main(argv) == 0
     written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -13,8 +13,8 @@ import pytest
 from parsel import Selector
 
 from crawler.items import ROLES
-from crawler.mocksite.markup import squash
-from crawler.mocksite.site import MockResponse, MockSite, SiteOptions
+from mocksite.markup import squash
+from mocksite.site import MockResponse, MockSite, SiteOptions
 
 NOW = dt.datetime(2025, 3, 31, 15, 0)  # noqa: DTZ001 (the site clock is naive China time)
 BASE = "http://127.0.0.1:8000"

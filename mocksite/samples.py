@@ -1,6 +1,6 @@
 """Sample documents of each family, with their ground truth, for extractor authors.
 
-``python -m crawler.mocksite.samples OUT_DIR`` writes, per family, an issue index, a page,
+``python -m mocksite.samples OUT_DIR`` writes, per family, an issue index, a page,
 a few articles (one with kicker, subtitle and images when the archive has one), each as
 the served bytes plus a ``.json`` with URL, status and headers, and ``truth.jsonl``.
 """
@@ -14,10 +14,10 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from crawler.mocksite import truth
-from crawler.mocksite.model import ArticleContent, ArticlePlan, IssuePlan
-from crawler.mocksite.papers import DEFAULT_TODAY, PAPERS_BY_SLUG
-from crawler.mocksite.site import MockSite, SiteOptions
+from mocksite import truth
+from mocksite.model import ArticleContent, ArticlePlan, IssuePlan
+from mocksite.papers import DEFAULT_TODAY, PAPERS_BY_SLUG
+from mocksite.site import MockSite, SiteOptions
 
 #: Midday of the default day: every issue complete.
 SAMPLE_NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))

@@ -8,7 +8,7 @@ Usage::
 
 Every paper is served under ``/<slug>/`` with the same paths below it as the real
 site's e-paper root. Nothing is stored: each document is generated on request from the
-issue plans of :mod:`crawler.mocksite.model`.
+issue plans of :mod:`mocksite.model`.
 """
 
 from __future__ import annotations
@@ -19,18 +19,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from crawler.config import load_settings
-from crawler.mocksite import truth as truth_module
-from crawler.mocksite.assets import TINY_JPEG, tiny_pdf
-from crawler.mocksite.family import Family, Target, View
-from crawler.mocksite.founder_classic import FounderClassic
-from crawler.mocksite.founder_new import FounderNew
-from crawler.mocksite.markup import esc, relative
-from crawler.mocksite.model import Archive, IssuePlan, as_china_time
-from crawler.mocksite.options import QuirkRates, SiteOptions
-from crawler.mocksite.paperindex import PaperIndex
-from crawler.mocksite.papers import DEFAULT_TODAY, PAPERS, MockPaper
-from crawler.mocksite.peoples_daily import PeoplesDaily
-from crawler.mocksite.seed import SeedPage, load_seed, resolve_seed_path
+from mocksite import truth as truth_module
+from mocksite.assets import TINY_JPEG, tiny_pdf
+from mocksite.family import Family, Target, View
+from mocksite.founder_classic import FounderClassic
+from mocksite.founder_new import FounderNew
+from mocksite.markup import esc, relative
+from mocksite.model import Archive, IssuePlan, as_china_time
+from mocksite.options import QuirkRates, SiteOptions
+from mocksite.paperindex import PaperIndex
+from mocksite.papers import DEFAULT_TODAY, PAPERS, MockPaper
+from mocksite.peoples_daily import PeoplesDaily
+from mocksite.seed import SeedPage, load_seed, resolve_seed_path
 
 __all__ = [
     "DEFAULT_TODAY",

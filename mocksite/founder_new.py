@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crawler.mocksite.family import Family, Target, View
-from crawler.mocksite.markup import (
+from mocksite.family import Family, Target, View
+from mocksite.markup import (
     INDENT,
     block_coords,
     date_format,
@@ -21,9 +21,9 @@ from crawler.mocksite.markup import (
     parse_compact_date,
     relative,
 )
-from crawler.mocksite.model import ArticleContent, ArticlePlan, IssuePlan, PagePlan
-from crawler.mocksite.papers import FOUNDER_NEW, MockPaper
-from crawler.mocksite.textgen import stable_int
+from mocksite.model import ArticleContent, ArticlePlan, IssuePlan, PagePlan
+from mocksite.papers import FOUNDER_NEW, MockPaper
+from mocksite.textgen import stable_int
 
 _FILES = "../../../../../../testx/template/amucsite/projectPaper/files"
 _ENGLISH_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crawler.mocksite import words
+from mocksite import words
 
-#: The CMS families the mock site renders (one module each under ``crawler.mocksite``).
+#: The CMS families the mock site renders (one module each under ``mocksite``).
 FOUNDER_CLASSIC = "founder_classic"
 PEOPLES_DAILY = "peoples_daily"
 FOUNDER_NEW = "founder_new"

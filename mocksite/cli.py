@@ -1,4 +1,8 @@
-"""``epaper mocksite``: serve the local mock e-paper site, or write its ground truth."""
+"""``python -m mocksite``: serve the local mock e-paper site, or write its ground truth.
+
+The mock site is a development tool, not part of the installed ``crawler`` package: it runs
+from a checkout (``make install`` puts the checkout on the virtual environment's path).
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.errors import ConfigurationError
-from crawler.mocksite.faults import FaultPlan, parse_fault_spec
-from crawler.mocksite.server import (
+from crawler.errors import ConfigurationError, EpaperError
+from mocksite.faults import FaultPlan, parse_fault_spec
+from mocksite.server import (
     MockSiteApp,
     ServerOptions,
     base_url_of,
@@ -25,17 +29,17 @@ from crawler.mocksite.server import (
 )
 
 if TYPE_CHECKING:
-    from crawler.mocksite.site import SiteOptions
+    from mocksite.site import SiteOptions
 
 #: Time of day of the default clock: mid-day, when today's issue is fully uploaded.
 DEFAULT_TIME = dt.time(12, 0)
 
 MOCKSITE_EPILOG = """\
 examples:
-  epaper mocksite serve --port 8000
-  epaper mocksite serve --port 0 --seed 7 --now 2025-03-31T06:30
-  epaper mocksite serve --port 8000 --faults "500:0.05,429:0.02,slow:0.1,reset:0.02"
-  epaper mocksite truth --seed 7 --today 2025-03-31 --out truth.jsonl
+  python -m mocksite serve --port 8000
+  python -m mocksite serve --port 0 --seed 7 --now 2025-03-31T06:30
+  python -m mocksite serve --port 8000 --faults "500:0.05,429:0.02,slow:0.1,reset:0.02"
+  python -m mocksite truth --seed 7 --today 2025-03-31 --out truth.jsonl
 
 The site is documented in docs/mocksite.md. It listens on loopback only (unless
 --allow-non-loopback is given).
@@ -43,18 +47,19 @@ The site is documented in docs/mocksite.md. It listens on loopback only (unless
 
 SERVE_EPILOG = """\
 examples:
-  epaper mocksite serve --port 8000
+  python -m mocksite serve --port 8000
       serve on http://127.0.0.1:8000 with today = the default date, at 12:00
-  epaper mocksite serve --port 0 --today 2025-03-31
+  python -m mocksite serve --port 0 --today 2025-03-31
       pick a free port (printed on the first line of output)
-  epaper mocksite serve --now 2025-03-31T06:30
+  python -m mocksite serve --now 2025-03-31T06:30
       early morning: today's issue is still half uploaded
-  epaper mocksite serve --faults "500:0.05,429:0.02,slow:0.1,truncate:0.03,reset:0.02,hang:0.001" \\
-                        --fault-seed 3 --hang-seconds 60
+  python -m mocksite serve \\
+      --faults "500:0.05,429:0.02,slow:0.1,truncate:0.03,reset:0.02,hang:0.001" \\
+      --fault-seed 3 --hang-seconds 60
       inject faults into 5% / 2% / ... of the page requests (the first attempt of each URL)
-  epaper mocksite serve --faults "404!:0.01" --latency-ms 50
+  python -m mocksite serve --faults "404!:0.01" --latency-ms 50
       1% of the URLs are permanently 404; every response waits 50 ms
-  epaper mocksite serve --site NAME=VALUE
+  python -m mocksite serve --site NAME=VALUE
       set a content option of the site (a field of SiteOptions; see docs/mocksite.md)
 
 fault kinds: 403 404 429 500 502 503 (status), slow, hang, truncate (short body, full
@@ -72,10 +77,10 @@ control endpoints while it runs (not counted in the stats, never faulted):
 
 TRUTH_EPILOG = """\
 examples:
-  epaper mocksite truth --out truth.jsonl
-  epaper mocksite truth --seed 7 --now 2025-03-31T06:30 --out -
-  epaper mocksite truth --base-url http://127.0.0.1:8123 --out truth.jsonl
-  epaper mocksite truth --papers lzcb --since 2021-10-01 --until 2021-10-31 --out -
+  python -m mocksite truth --out truth.jsonl
+  python -m mocksite truth --seed 7 --now 2025-03-31T06:30 --out -
+  python -m mocksite truth --base-url http://127.0.0.1:8123 --out truth.jsonl
+  python -m mocksite truth --papers lzcb --since 2021-10-01 --until 2021-10-31 --out -
 
 One JSON object a line, the records a crawl of the site should produce (same seed,
 same clock, --site options and base URL as the server). The whole multi-year archive takes
@@ -83,14 +88,14 @@ minutes to generate: narrow it with --papers, --since and --until.
 """
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``epaper mocksite serve`` and ``epaper mocksite truth``."""
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m mocksite`` parser: ``serve`` and ``truth``."""
     raw = argparse.RawDescriptionHelpFormatter
-    parser = subparsers.add_parser(
-        "mocksite",
-        help="the local mock e-paper site for tests, benchmarks and demos",
-        description="A generated e-paper archive served on loopback, with a movable clock, "
-        "request stats and fault injection.",
+    parser = argparse.ArgumentParser(
+        prog="python -m mocksite",
+        description="The local mock e-paper site for tests, benchmarks and demos: a generated "
+        "e-paper archive served on loopback, with a movable clock, request stats and fault "
+        "injection.",
         epilog=MOCKSITE_EPILOG,
         formatter_class=raw,
     )
@@ -226,6 +231,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     truth.add_argument("--until", default=None, metavar="YYYY-MM-DD", help="last day listed")
     truth.add_argument("--out", required=True, help="output file, - for stdout")
     truth.set_defaults(func=run_truth)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``python -m mocksite ARGS``; bad input is one line and exit code 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except EpaperError as exc:
+        print(f"mocksite: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("mocksite: interrupted", file=sys.stderr)
+        return 130
 
 
 def _print_help(parser: argparse.ArgumentParser) -> int:
@@ -263,8 +282,8 @@ def _add_content_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """``epaper mocksite serve``."""
-    from crawler.mocksite import site as content  # generating code: loaded when used
+    """``python -m mocksite serve``."""
+    from mocksite import site as content  # generating code: loaded when used
 
     options = ServerOptions(
         host=args.host,
@@ -308,8 +327,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_truth(args: argparse.Namespace) -> int:
-    """``epaper mocksite truth``."""
-    from crawler.mocksite import site as content
+    """``python -m mocksite truth``."""
+    from mocksite import site as content
 
     now = start_time(args.today, args.now, content.DEFAULT_TODAY)
     overrides = parse_site_assignments(args.site)
@@ -458,7 +477,7 @@ def _with_fields(instance: Any, overrides: dict[str, str], where: str) -> Any:
 def build_site_options(seed: int, base_url: str | None, overrides: dict[str, str]) -> SiteOptions:
     """The site's options: seed, base URL and ``--site NAME=VALUE`` fields (``rates.X=...``
     reaches a nested field), each converted to its field's type."""
-    from crawler.mocksite.site import SiteOptions
+    from mocksite.site import SiteOptions
 
     reserved = {"seed", "base_url"} & set(overrides)
     if reserved:

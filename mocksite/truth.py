@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from crawler.items import Article, Continuation, Image, to_jsonable
-from crawler.mocksite.markup import squash
-from crawler.mocksite.model import ArticlePlan, PagePlan
-from crawler.mocksite.papers import PAPERINDEX, MockPaper
+from mocksite.markup import squash
+from mocksite.model import ArticlePlan, PagePlan
+from mocksite.papers import PAPERINDEX, MockPaper
 
 if TYPE_CHECKING:
-    from crawler.mocksite.family import Family, View
-    from crawler.mocksite.site import MockSite
+    from mocksite.family import Family, View
+    from mocksite.site import MockSite
 
 
 def records(

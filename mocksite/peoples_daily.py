@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crawler.mocksite.family import Family, Target, View, page_label_date
-from crawler.mocksite.markup import (
+from mocksite.family import Family, Target, View, page_label_date
+from mocksite.markup import (
     INDENT,
     block_coords,
     date_format,
@@ -22,8 +22,8 @@ from crawler.mocksite.markup import (
     parse_compact_date,
     relative,
 )
-from crawler.mocksite.model import ArticlePlan, IssuePlan, PagePlan
-from crawler.mocksite.papers import PEOPLES_DAILY, MockPaper
+from mocksite.model import ArticlePlan, IssuePlan, PagePlan
+from mocksite.papers import PEOPLES_DAILY, MockPaper
 
 _SCRIPTS = "".join(
     f'<SCRIPT language=Javascript src="../../../tplimg/{name}.js"></SCRIPT>\n'

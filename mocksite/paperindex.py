@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crawler.mocksite.family import Family, Target, View
-from crawler.mocksite.markup import (
+from mocksite.family import Family, Target, View
+from mocksite.markup import (
     GARBAGE_EMPTY,
     GARBAGE_OTHER_PAGE,
     INDENT,
@@ -23,8 +23,8 @@ from crawler.mocksite.markup import (
     parse_compact_date,
     relative,
 )
-from crawler.mocksite.model import ArticleContent, ArticlePlan, IssuePlan, PagePlan
-from crawler.mocksite.papers import PAPERINDEX, MockPaper
+from mocksite.model import ArticleContent, ArticlePlan, IssuePlan, PagePlan
+from mocksite.papers import PAPERINDEX, MockPaper
 
 _W3 = "<FONT face=Webdings>3</FONT>"
 _W4 = "<FONT face=Webdings>4</FONT>"

@@ -19,8 +19,8 @@ from pathlib import Path
 from crawler.db import search as fulltext
 from crawler.db.engine import make_engine
 from crawler.db.queries import paper_summaries, top_authors
-from crawler.mocksite.papers import DEFAULT_TODAY
-from crawler.mocksite.testing import run_mocksite
+from mocksite.papers import DEFAULT_TODAY
+from mocksite.testing import run_mocksite
 
 DEMO_DATABASE = Path("data/demo.sqlite3")
 DEMO_WARC_DIR = Path("data/demo-warc")
@@ -34,7 +34,7 @@ DEMO_SEARCH = "科技"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.demo", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m mocksite.demo", description=__doc__)
     parser.add_argument("--database", type=Path, default=DEMO_DATABASE)
     args = parser.parse_args(argv)
     database: Path = args.database

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import crawler
 from crawler.items import Author, Dateline
-from crawler.mocksite.markup import squash
+from mocksite.markup import squash
 
 logger = logging.getLogger(__name__)
 

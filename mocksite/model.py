@@ -12,10 +12,10 @@ import random
 from dataclasses import dataclass, replace
 
 from crawler.items import Author, Dateline
-from crawler.mocksite import textgen, words
-from crawler.mocksite.options import SiteOptions
-from crawler.mocksite.papers import FOUNDER_CLASSIC, PAPERS_BY_SLUG, MockPaper
-from crawler.mocksite.seed import SeedPage
+from mocksite import textgen, words
+from mocksite.options import SiteOptions
+from mocksite.papers import FOUNDER_CLASSIC, PAPERS_BY_SLUG, MockPaper
+from mocksite.seed import SeedPage
 
 #: The seed page's paper and day (its page is pinned to the seed text).
 SEED_PAPER = "lzcb"
@@ -419,7 +419,7 @@ class Archive:
 def page_numbers(paper: MockPaper, count: int) -> list[str]:
     """Page numbers as printed, in page order.
 
-    >>> from crawler.mocksite.papers import PAPERS_BY_SLUG as P
+    >>> from mocksite.papers import PAPERS_BY_SLUG as P
     >>> page_numbers(P["kjrb"], 4), page_numbers(P["jjjcb"], 3)
     (['01', '02', '03', '04'], ['1', '2', '3'])
     >>> page_numbers(P["jxrb"], 20)[-9:]

@@ -18,7 +18,7 @@ from typing import IO, Any
 from urllib.parse import urlencode, urlsplit
 
 from crawler.errors import EpaperError
-from crawler.mocksite.server import MockSiteApp, base_url_of, bind_socket, serve
+from mocksite.server import MockSiteApp, base_url_of, bind_socket, serve
 
 _LISTENING = re.compile(r"mocksite listening on (http://\S+)")
 
@@ -28,7 +28,7 @@ class MockSiteError(EpaperError):
 
 
 def mocksite_args(**options: object) -> list[str]:
-    """Command-line arguments of ``epaper mocksite serve`` for keyword options.
+    """Command-line arguments of ``python -m mocksite serve`` for keyword options.
 
     A name becomes its flag (``fault_seed`` -> ``--fault-seed``); True is a bare flag,
     False and None are left out; ``site`` is a mapping of ``--site NAME=VALUE``;
@@ -76,7 +76,7 @@ class MockSiteProcess:
         cpu: int | None = None,
         env: Mapping[str, str] | None = None,
     ) -> None:
-        command = [sys.executable, "-m", "crawler.cli", "mocksite", "serve", "--port", "0", *args]
+        command = [sys.executable, "-m", "mocksite", "serve", "--port", "0", *args]
         if cpu is not None:
             command = ["taskset", "-c", str(cpu), *command]
         self.command = command
@@ -275,7 +275,7 @@ def run_mocksite(
     extra_args: Sequence[str] = (),
     **options: object,
 ) -> Iterator[MockSiteProcess]:
-    """Start ``epaper mocksite serve --port 0`` with ``options`` and stop it on exit.
+    """Start ``python -m mocksite serve --port 0`` with ``options`` and stop it on exit.
 
     Options are the serve flags as keywords (see :func:`mocksite_args`): ``seed``,
     ``today``, ``now``, ``faults``, ``fault_seed``, ``fault_attempts``, ``permanent_faults``,

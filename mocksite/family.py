@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from crawler.mocksite.model import (
+from mocksite.model import (
     IDS_PER_DAY,
     IDS_PER_PAGE,
     Archive,
@@ -16,7 +16,7 @@ from crawler.mocksite.model import (
     IssuePlan,
     PagePlan,
 )
-from crawler.mocksite.papers import MockPaper
+from mocksite.papers import MockPaper
 
 T = TypeVar("T")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crawler.mocksite.family import Family, Target, View, page_label_date
-from crawler.mocksite.markup import INDENT, WEEKDAYS, block_coords, date_format, esc, relative
-from crawler.mocksite.model import Archive, ArticlePlan, IssuePlan, PagePlan
-from crawler.mocksite.papers import FOUNDER_CLASSIC, MockPaper
-from crawler.mocksite.textgen import stable_int
+from mocksite.family import Family, Target, View, page_label_date
+from mocksite.markup import INDENT, WEEKDAYS, block_coords, date_format, esc, relative
+from mocksite.model import Archive, ArticlePlan, IssuePlan, PagePlan
+from mocksite.papers import FOUNDER_CLASSIC, MockPaper
+from mocksite.textgen import stable_int
 
 _SCRIPTS = "".join(
     f'<SCRIPT language=Javascript src="../../../tplimg/{name}.js"></SCRIPT>\n'

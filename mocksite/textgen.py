@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from math import floor as _floor
 
 from crawler.items import Author, Dateline
-from crawler.mocksite import words
-from crawler.mocksite.papers import MockPaper
+from mocksite import words
+from mocksite.papers import MockPaper
 
 # The word lists and their lengths, bound once for the hot path (make_sentence). A pick is
 # ``words[_floor(rand() * n)]``: for a draw in [0, 1) floor is int, and the cheaper call.

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.errors import ConfigurationError
-from crawler.mocksite.faults import STATUS_FAULTS, Fault, FaultPlan, choose_fault
+from mocksite.faults import STATUS_FAULTS, Fault, FaultPlan, choose_fault
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ _HOP_HEADERS = frozenset({"content-length", "connection", "transfer-encoding", "
 
 
 class RenderedPage(Protocol):
-    """What the site returns for a path (``crawler.mocksite.site.MockResponse``)."""
+    """What the site returns for a path (``mocksite.site.MockResponse``)."""
 
     @property
     def status(self) -> int: ...
@@ -53,7 +53,7 @@ class RenderedPage(Protocol):
 
 
 class Site(Protocol):
-    """The content side of the mock site (``crawler.mocksite.site.MockSite``)."""
+    """The content side of the mock site (``mocksite.site.MockSite``)."""
 
     def render(self, path: str, now: dt.datetime) -> RenderedPage: ...
     def truth(
