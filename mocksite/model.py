@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from crawler.items import Author, Dateline
 from mocksite import textgen, words
 from mocksite.options import SiteOptions
-from mocksite.papers import FOUNDER_CLASSIC, PAPERS_BY_SLUG, MockPaper
+from mocksite.papers import FOUNDER, PAPERS_BY_SLUG, MockPaper
 from mocksite.seed import SeedPage
 
 #: The seed page's paper and day (its page is pinned to the seed text).
@@ -327,7 +327,7 @@ class Archive:
             content = replace(
                 content, end_marker=f"（下转第{issue.page(art.continues_on).number}版）"
             )
-        long_enough = issue.family == FOUNDER_CLASSIC and len(content.paragraphs) >= 6
+        long_enough = issue.family == FOUNDER and len(content.paragraphs) >= 6
         if long_enough and textgen.unit(seed, slug, date, position, "parts") < self.rates.parts:
             content = replace(content, parts=2)
         plain = [i for i, p in enumerate(content.paragraphs) if not p.subhead]

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from mocksite import words
 
 #: The CMS families the mock site renders (one module each under ``mocksite``).
-FOUNDER_CLASSIC = "founder_classic"
+FOUNDER = "founder"
 PEOPLES_DAILY = "peoples_daily"
-FOUNDER_NEW = "founder_new"
+FOUNDER_PC = "founder_pc"
 PAPERINDEX = "paperindex"
-FAMILIES = (FOUNDER_CLASSIC, PEOPLES_DAILY, FOUNDER_NEW, PAPERINDEX)
+FAMILIES = (FOUNDER, PEOPLES_DAILY, FOUNDER_PC, PAPERINDEX)
 
 #: The day the default archive is built around. rmrb's switch to Founder new (2024-12-01)
 #: lies inside every paper's archive and lzcb's archive reaches back past 2021-10-20.
@@ -87,7 +87,7 @@ class MockPaper:
 
         >>> rmrb = PAPERS_BY_SLUG["rmrb"]
         >>> rmrb.family_on(dt.date(2024, 11, 30)), rmrb.family_on(dt.date(2024, 12, 1))
-        ('peoples_daily', 'founder_new')
+        ('peoples_daily', 'founder_pc')
         """
         for era in self.eras:
             if era.since <= date and (era.until is None or date <= era.until):
@@ -116,7 +116,7 @@ PAPERS: tuple[MockPaper, ...] = (
         name="人民日报",
         eras=(
             Era(PEOPLES_DAILY, dt.date(2023, 4, 1), dt.date(2024, 11, 30)),
-            Era(FOUNDER_NEW, dt.date(2024, 12, 1)),
+            Era(FOUNDER_PC, dt.date(2024, 12, 1)),
         ),
         code="renmrb",
         variant="rmrb",
@@ -144,7 +144,7 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="kjrb",
         name="科技日报",
-        eras=(Era(FOUNDER_CLASSIC, dt.date(2023, 3, 1)),),
+        eras=(Era(FOUNDER, dt.date(2023, 3, 1)),),
         code="KJRB",
         variant="stdaily",
         places=words.PLACES_NATIONAL,
@@ -161,7 +161,7 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="jjjcb",
         name="中国纪检监察报",
-        eras=(Era(FOUNDER_CLASSIC, dt.date(2023, 4, 3)),),
+        eras=(Era(FOUNDER, dt.date(2023, 4, 3)),),
         code="jjjcb",
         variant="jjjcb",
         places=words.PLACES_NATIONAL,
@@ -176,7 +176,7 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="jxrb",
         name="江西日报",
-        eras=(Era(FOUNDER_CLASSIC, dt.date(2023, 4, 1)),),
+        eras=(Era(FOUNDER, dt.date(2023, 4, 1)),),
         code="jxrb",
         variant="jxnews",
         places=words.PLACES_JIANGXI,
@@ -192,7 +192,7 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="hbrb",
         name="湖北日报",
-        eras=(Era(FOUNDER_NEW, dt.date(2023, 4, 1)),),
+        eras=(Era(FOUNDER_PC, dt.date(2023, 4, 1)),),
         code="hbrb",
         variant="hubei",
         places=words.PLACES_HUBEI,

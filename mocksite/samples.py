@@ -26,13 +26,13 @@ SAMPLE_NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))
 SAMPLE_SETS = (
     ("paperindex", "lzcb", dt.date(2021, 10, 20)),
     ("paperindex-dzrb", "dzrb", dt.date(2025, 3, 3)),
-    ("founder_classic-kjrb", "kjrb", dt.date(2025, 3, 3)),
-    ("founder_classic-jjjcb", "jjjcb", dt.date(2025, 3, 3)),
-    ("founder_classic-jxrb", "jxrb", dt.date(2025, 3, 3)),
+    ("founder-kjrb", "kjrb", dt.date(2025, 3, 3)),
+    ("founder-jjjcb", "jjjcb", dt.date(2025, 3, 3)),
+    ("founder-jxrb", "jxrb", dt.date(2025, 3, 3)),
     ("peoples_daily-rmrb", "rmrb", dt.date(2024, 11, 4)),
     ("peoples_daily-gmrb", "gmrb", dt.date(2025, 3, 3)),
-    ("founder_new-rmrb", "rmrb", dt.date(2025, 3, 3)),
-    ("founder_new-hbrb", "hbrb", dt.date(2025, 3, 3)),
+    ("founder_pc-rmrb", "rmrb", dt.date(2025, 3, 3)),
+    ("founder_pc-hbrb", "hbrb", dt.date(2025, 3, 3)),
 )
 
 Wanted = Callable[[ArticlePlan, ArticleContent], bool]

@@ -22,8 +22,8 @@ from crawler.config import load_settings
 from mocksite import truth as truth_module
 from mocksite.assets import TINY_JPEG, tiny_pdf
 from mocksite.family import Family, Target, View
-from mocksite.founder_classic import FounderClassic
-from mocksite.founder_new import FounderNew
+from mocksite.founder import Founder
+from mocksite.founder_pc import FounderPc
 from mocksite.markup import esc, relative
 from mocksite.model import Archive, IssuePlan, as_china_time
 from mocksite.options import QuirkRates, SiteOptions
@@ -43,7 +43,7 @@ __all__ = [
 
 #: One instance per family; families keep no state.
 FAMILIES: dict[str, Family] = {
-    family.name: family for family in (FounderClassic(), PeoplesDaily(), FounderNew(), PaperIndex())
+    family.name: family for family in (Founder(), PeoplesDaily(), FounderPc(), PaperIndex())
 }
 
 _HTML_UTF8 = "text/html; charset=utf-8"

@@ -94,7 +94,8 @@ def test_an_installed_wheel_upgrades_a_database_and_lists_the_papers(tmp_path: P
         env={"PATH": "/usr/bin:/bin", "HOME": str(work)},
     )
     assert evaluated.returncode == 2, evaluated.stderr
-    assert evaluated.stderr.strip().splitlines() == [
+    expected = (
         "epaper: error: epaper eval needs the mock site (mocksite/), which only a checkout of "
         "the repository has: run it there after `make install`"
-    ]
+    )
+    assert evaluated.stderr.strip().splitlines() == [expected]

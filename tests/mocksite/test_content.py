@@ -245,7 +245,7 @@ def test_rmrb_switches_template_on_2024_12_01(site: MockSite) -> None:
         )
         if r["kind"] == "issue"
     }
-    assert families == {"peoples_daily", "founder_new"}
+    assert families == {"peoples_daily", "founder_pc"}
 
 
 def test_old_archive_cutoff_is_listed_but_not_served(site: MockSite) -> None:

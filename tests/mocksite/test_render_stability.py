@@ -103,7 +103,7 @@ DIGESTS = {
 
 #: sha256 of the ground truth of one paper and day (JSON, sorted keys, one record a line).
 TRUTH_DIGESTS = {
-    ("jjjcb", "2025-03-27"): "db2cce750cda9f27d444bf82970666d7b7b5c40ea0a57ebded75788027d48eb5",
+    ("jjjcb", "2025-03-27"): "b401256ff0d5cbb5cdb394775f4f28c0467e7a856634ce8dc9a8d7764003d57e",
     ("dzrb", "2025-03-28"): "00c7ca8d90771197e2e8af700467fce881ed24a31132dd3e67d4e79dc3f82041",
 }
 

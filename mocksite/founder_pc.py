@@ -22,7 +22,7 @@ from mocksite.markup import (
     relative,
 )
 from mocksite.model import ArticleContent, ArticlePlan, IssuePlan, PagePlan
-from mocksite.papers import FOUNDER_NEW, MockPaper
+from mocksite.papers import FOUNDER_PC, MockPaper
 from mocksite.textgen import stable_int
 
 _FILES = "../../../../../../testx/template/amucsite/projectPaper/files"
@@ -51,8 +51,8 @@ def _head(title: str) -> str:
     )
 
 
-class FounderNew(Family):
-    name = FOUNDER_NEW
+class FounderPc(Family):
+    name = FOUNDER_PC
     page_list_pdfs = False
 
     # -- paths --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import datetime as dt
 from mocksite.family import Family, Target, View, page_label_date
 from mocksite.markup import INDENT, WEEKDAYS, block_coords, date_format, esc, relative
 from mocksite.model import Archive, ArticlePlan, IssuePlan, PagePlan
-from mocksite.papers import FOUNDER_CLASSIC, MockPaper
+from mocksite.papers import FOUNDER, MockPaper
 from mocksite.textgen import stable_int
 
 _SCRIPTS = "".join(
@@ -58,8 +58,8 @@ def _serial(paper: MockPaper, page: PagePlan, salt: str) -> int:
     return stable_int(paper.slug, page.uid, salt) % 10**17
 
 
-class FounderClassic(Family):
-    name = FOUNDER_CLASSIC
+class Founder(Family):
+    name = FOUNDER
 
     # -- paths --------------------------------------------------------------------------
 
