@@ -142,9 +142,14 @@ def rebuilt(docs: Path) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     """``python -m crawler.datasette docs``: refresh the descriptions and canned queries."""
-    if len(argv) != 1:
-        print("usage: python -m crawler.datasette DOCS_FOLDER", file=sys.stderr)
+    docs = Path(argv[0]) if len(argv) == 1 else None
+    if docs is None or not (docs / "data-model.md").is_file():
+        print(
+            "usage: python -m crawler.datasette DOCS_FOLDER "
+            "(the folder holding data-model.md and sql-cookbook.md)",
+            file=sys.stderr,
+        )
         return 2
-    updated = rebuilt(Path(argv[0]))
+    updated = rebuilt(docs)
     METADATA.write_text(json.dumps(updated, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0

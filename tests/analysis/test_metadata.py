@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from crawler.coverage import group_by_paper, render_csv, render_html, render_text
-from crawler.datasette import load_metadata, metadata_for, rebuilt
+from crawler.datasette import load_metadata, main, metadata_for, rebuilt
 from crawler.db.analysis import DayCoverage
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -43,3 +45,12 @@ def test_renderings_show_each_day_once() -> None:
     assert "  2025-02  #.?+" in text
     assert "2025-02-03 not crawled (1 day)" in text and "timeout ×1" in text
     assert render_csv(papers).splitlines()[2] == "p,2025-02-02,no issue,calendar,4,4,9,0"
+
+
+def test_the_rebuild_command_refuses_a_folder_without_the_docs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (["--help"], [str(tmp_path)], []):
+        assert main(argv) == 2
+        (line,) = capsys.readouterr().err.splitlines()
+        assert line.startswith("usage: python -m crawler.datasette DOCS_FOLDER")
