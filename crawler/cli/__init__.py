@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "crawler.cli.crawl",
     "crawler.cli.distributed",
     "crawler.cli.papers",
+    "crawler.cli.probe",
     "crawler.cli.archive",
     "crawler.cli.search",
     "crawler.cli.eval",
