@@ -11,6 +11,7 @@ import pytest
 from crawler.cli import main
 from crawler.registry import load_registry, parse_registry
 from mocksite.papers import DEFAULT_TODAY, PAPERS_BY_SLUG
+from mocksite.site import FAMILIES as MOCK_FAMILIES
 from mocksite.site import MockSite, SiteOptions
 from mocksite.testing import MockSiteProcess, run_mocksite
 
@@ -152,3 +153,24 @@ def test_bad_input_is_one_line(
     assert main(argv) in {1, 2}
     (line,) = capsys.readouterr().err.splitlines()
     assert message in line
+
+
+@pytest.mark.parametrize("slug", sorted(PAPERS_BY_SLUG))
+def test_a_paper_home_leads_to_its_latest_issue(
+    mocksite: MockSiteProcess, capsys: pytest.CaptureFixture[str], slug: str
+) -> None:
+    paper = PAPERS_BY_SLUG[slug]
+    family = paper.family_on(DEFAULT_TODAY)
+    assert family is not None
+    home = f"{mocksite.base_url}/{slug}/{MOCK_FAMILIES[family].entry_path(paper)}"
+    assert main(["probe", home, "--slug", slug]) == 0
+    out = capsys.readouterr().out
+    probed = parse_registry(_entry(out), source="probe output").get(slug)
+    assert probed.family == family
+    issue = probed.first_issue  # the issue the probe saw: the newest the home points to
+    latest = _latest_issue(slug, DEFAULT_TODAY - dt.timedelta(days=14), DEFAULT_TODAY)
+    assert latest is not None
+    assert (issue, probed.issue_url(issue)) == (
+        latest[0],
+        latest[1].replace(TRUTH_BASE, mocksite.base_url),
+    )
