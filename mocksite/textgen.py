@@ -105,7 +105,8 @@ def make_byline(rng: random.Random, paper: MockPaper, *, photo: bool = False) ->
     if photo:
         name = person_name(rng)
         prefix = "湖北日报全媒记者" if paper.byline_style == "hubei" else "本报记者"
-        return Byline(f"{prefix} {name} 摄", (Author(name, "摄影"),))
+        # A credited photographer keeps the role the byline states (记者) as well.
+        return Byline(f"{prefix} {name} 摄", (Author(name, "记者"), Author(name, "摄影")))
     n = person_names(rng, 4)
     roll = rng.random()
     segments: list[tuple[str, list[str]]]
