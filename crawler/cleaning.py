@@ -240,9 +240,15 @@ ROLE_WORDS: dict[str, str] = {
     "本版编辑": "编辑",
     "作者": "作者",
     "文": "作者",
+    "评论员": "评论员",
+    "本报评论员": "评论员",
+    "特约评论员": "评论员",
+    "本报特约评论员": "评论员",
 }
 #: News agencies: in a byline they are authors with role 通讯社; they also open datelines.
 AGENCIES = ("新华社", "中新社", "中新网", "人民网", "央视网", "新华网", "中国新闻社")
+#: Marks some papers print before a signature or byline paragraph (``□ 本报评论员``).
+SIGNATURE_MARKS = "□■◇◆○●◎☆★△▲"
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _NAME = re.compile(rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,6}}[·•．][{_HAN}]{{1,8}}")
@@ -252,23 +258,50 @@ _ROLE_ALT = "|".join(
     sorted((re.escape(w) for w in ROLE_WORDS if len(w) > 1), key=len, reverse=True)
 )
 _ROLE_THEN_NAME = re.compile(rf"^({_ROLE_ALT})[/:：]?(.+)$")
-# An organisation before the role: "大众日报淄博融媒体中心记者", "新华社记者".
-_ORG_ROLE = re.compile(rf"^[{_HAN}A-Za-z0-9]{{2,30}}?(特约记者|摄影记者|记者|通讯员|实习生|编辑)$")
+# An organisation before the role: "大众日报淄博融媒体中心记者", "新华社记者", and two of them
+# joined by a middle dot, "某某报·某某网记者" (a paper and its website: one person's employers).
+_ORG_PART = rf"[{_HAN}A-Za-z0-9]{{2,30}}"
+_ORG_ROLE = re.compile(
+    rf"^(?:{_ORG_PART}[·•・．])?{_ORG_PART}?"
+    r"(特约评论员|评论员|特约记者|摄影记者|记者|通讯员|实习生|编辑)$"
+)
 _PHOTO_SUFFIX = "摄"  # "（王五 摄）": comes after the names it applies to
+_SIGNATURE_ROLE = "评论员"  # "本报评论员" alone signs a commentary: the signature is the author
 _BYLINE_SPLIT = re.compile(r"[\s、，,；;/]+")
 _OPEN_BRACKETS = "（(【["
 _CLOSE_BRACKETS = "）)】]"
 _BRACKET = re.compile(r"[（(【\[）)】\]]")
 _PARENS = re.compile(r"^[（(【\[]\s*(.*?)\s*[）)】\]]$")
+_LEADING_MARK = re.compile(rf"^[{SIGNATURE_MARKS}]+\s*")
+
+
+def clean_byline(text: str) -> str:
+    """A byline as stored: whitespace normalised, a leading signature mark (□, ■, …) dropped.
+
+    >>> clean_byline("□ 某某日报评论员")
+    '某某日报评论员'
+    >>> clean_byline("■\\u3000本报记者  张三")
+    '本报记者 张三'
+    >>> clean_byline("（王五 摄）")
+    '（王五 摄）'
+    """
+    return _LEADING_MARK.sub("", normalize_whitespace(text))
 
 
 def _role_of_org(token: str) -> tuple[str | None, str | None]:
-    """(agency, role) for a token such as 新华社记者 or 大众日报淄博融媒体中心记者."""
+    """(agency, role) for a token such as 新华社记者 or 大众日报淄博融媒体中心记者.
+
+    A prefix joined by a middle dot (某某报·某某网记者) names the person's employers, never
+    an agency author; nor does a commentator's signature (新华社评论员 is one author).
+    """
     match = _ORG_ROLE.match(token)
     if not match:
         return None, None
-    agency = next((a for a in AGENCIES if token.startswith(a)), None)
-    return agency, ROLE_WORDS[match.group(1)]
+    role = ROLE_WORDS[match.group(1)]
+    joined = any(dot in token for dot in "·•・．")
+    if joined or role == _SIGNATURE_ROLE:
+        return None, role
+    return next((a for a in AGENCIES if token.startswith(a)), None), role
 
 
 def parse_byline(text: str) -> tuple[Author, ...]:
@@ -276,74 +309,162 @@ def parse_byline(text: str) -> tuple[Author, ...]:
 
     Names before any role word are reporters (记者); ``摄`` after names makes them 摄影.
 
-    >>> [(a.name, a.role) for a in parse_byline("刘文思 通讯员 刘刚 周赤诚")]
+    >>> def pairs(text): return [(a.name, a.role) for a in parse_byline(text)]
+    >>> pairs("刘文思 通讯员 刘刚 周赤诚")
     [('刘文思', '记者'), ('刘刚', '通讯员'), ('周赤诚', '通讯员')]
-    >>> [(a.name, a.role) for a in parse_byline("大众日报淄博融媒体中心记者 刘文思 通讯员 刘刚")]
+    >>> pairs("大众日报淄博融媒体中心记者 刘文思 通讯员 刘刚")
     [('刘文思', '记者'), ('刘刚', '通讯员')]
-    >>> [(a.name, a.role) for a in parse_byline("本报记者 张三 实习生 李四")]
+    >>> pairs("本报记者 张三 实习生 李四")
     [('张三', '记者'), ('李四', '实习生')]
-    >>> [(a.name, a.role) for a in parse_byline("（王五 摄）")]
+    >>> pairs("（王五 摄）")
     [('王五', '摄影')]
-    >>> [(a.name, a.role) for a in parse_byline("新华社记者 赵六 钱七")]
+    >>> pairs("新华社记者 赵六 钱七")
     [('新华社', '通讯社'), ('赵六', '记者'), ('钱七', '记者')]
-    >>> [(a.name, a.role) for a in parse_byline("本报特约记者 孙八 摄影 周九 编辑 吴十")]
+    >>> pairs("本报特约记者 孙八 摄影 周九 编辑 吴十")
     [('孙八', '特约记者'), ('周九', '摄影'), ('吴十', '编辑')]
+
+    An organisation joined to another by a middle dot before the role is the person's
+    employer, not an author; 新华社 so joined is no agency author either:
+
+    >>> pairs("某某报·某某网记者 张三")
+    [('张三', '记者')]
+    >>> pairs("新华社·某某网记者 张三 通讯员 李四")
+    [('张三', '记者'), ('李四', '通讯员')]
+
+    A bracketed credit that ends in 摄 makes every name in it a photographer (摄影), and
+    keeps each stated role too (one author per name and role: the roles as printed, then the
+    photographers in the same order). A name without a stated role is a photographer only;
+    outside brackets 摄 credits the names since the last role word:
+
+    >>> pairs("（某某日报全媒记者 张三 通讯员 李四 王五 摄）")  # doctest: +NORMALIZE_WHITESPACE
+    [('张三', '记者'), ('李四', '通讯员'), ('王五', '通讯员'),
+     ('张三', '摄影'), ('李四', '摄影'), ('王五', '摄影')]
+    >>> pairs("本报记者 张三 （通讯员 李四 王五摄）")
+    [('张三', '记者'), ('李四', '通讯员'), ('王五', '通讯员'), ('李四', '摄影'), ('王五', '摄影')]
+    >>> pairs("（张三 通讯员 李四 摄）")
+    [('张三', '摄影'), ('李四', '通讯员'), ('李四', '摄影')]
+    >>> pairs("本报记者 张三 通讯员 李四 摄")
+    [('张三', '记者'), ('李四', '通讯员'), ('李四', '摄影')]
+    >>> pairs("本报摄影记者 张三 摄")
+    [('张三', '摄影')]
+
+    A commentator's signature without a person's name is its own author, role 评论员:
+
+    >>> pairs("□ 某某日报评论员")
+    [('某某日报评论员', '评论员')]
+    >>> pairs("本报评论员"), pairs("某某日报特约评论员 张三")
+    ([('本报评论员', '评论员')], [('张三', '评论员')])
     >>> parse_byline("")
     ()
     """
     return tuple(_parse_byline_tokens(text)[0])
 
 
+class _BylineParse:
+    """The state of one byline being read token by token (see :func:`parse_byline`)."""
+
+    def __init__(self, bracketed: bool) -> None:
+        self.authors: list[Author] = []
+        self.stated: list[bool] = []  # whether each author's role was printed before it
+        self.role: str | None = None  # the role of the names that follow, if printed
+        self.group_start = 0  # first author under the current role
+        self.bracket_start: int | None = 0 if bracketed else None  # first author in brackets
+        self.role_before_bracket: str | None = None
+        self.signature: str | None = None  # a 评论员 role word still waiting for a name
+
+    def add(self, name: str, role: str | None = None) -> None:
+        self.authors.append(Author(name, role or self.role or "记者"))
+        self.stated.append(role is not None or self.role is not None)
+        self.signature = None
+
+    def set_role(self, role: str, token: str) -> None:
+        self.flush()
+        self.role, self.group_start = role, len(self.authors)
+        self.signature = token if role == _SIGNATURE_ROLE else None
+
+    def flush(self) -> None:
+        """A 评论员 signature that named nobody (本报评论员) is itself the author."""
+        if self.signature is not None:
+            self.authors.append(Author(self.signature, _SIGNATURE_ROLE))
+            self.stated.append(True)
+            self.signature = None
+
+    def open_bracket(self) -> None:
+        self.flush()
+        self.role_before_bracket, self.role = self.role, None
+        self.bracket_start = self.group_start = len(self.authors)
+
+    def close_bracket(self) -> None:
+        self.flush()
+        self.role, self.bracket_start = self.role_before_bracket, None
+        self.group_start = len(self.authors)
+
+    def photo_credit(self) -> bool:
+        """``摄`` after names: they are photographers. False when no name precedes it."""
+        start = self.group_start if self.bracket_start is None else self.bracket_start
+        if len(self.authors) <= start:
+            return False
+        credited = list(zip(self.authors[start:], self.stated[start:], strict=True))
+        kept = [(a if stated else Author(a.name, "摄影"), stated) for a, stated in credited]
+        extra = [(Author(a.name, "摄影"), True) for a, stated in credited if stated]
+        self.authors[start:] = [a for a, _ in kept + extra]
+        self.stated[start:] = [s for _, s in kept + extra]
+        self.group_start = len(self.authors)
+        if self.bracket_start is not None:
+            self.bracket_start = len(self.authors)
+        return True
+
+
 def _parse_byline_tokens(text: str) -> tuple[list[Author], int]:
     """Authors of a byline and how many of its tokens were not understood."""
-    text = normalize_whitespace(text)
+    text = clean_byline(text)
     inner = _PARENS.match(text)
     if inner:
         text = inner.group(1)
-    authors: list[Author] = []
-    role: str | None = None
-    group_start = 0  # index in authors where the names under the current role start
+    state = _BylineParse(bracketed=bool(inner))
     unknown = 0
     for raw in _BYLINE_SPLIT.split(_BRACKET.sub(r" \g<0> ", text)):
         token = raw.strip("：:")
-        if not token or token in _CLOSE_BRACKETS:
+        if not token:
             continue
         if token in _OPEN_BRACKETS:
-            # "本报记者 张三 （王五 摄）": a bracket starts a new group for 摄.
-            group_start = len(authors)
+            # "本报记者 张三 （王五 摄）": a bracket starts a new credit for 摄.
+            state.open_bracket()
+            continue
+        if token in _CLOSE_BRACKETS:
+            state.close_bracket()
             continue
         if token in ROLE_WORDS:
-            if token == _PHOTO_SUFFIX and len(authors) > group_start:
-                # "（王五 摄）", "本报记者 张三 摄": the names just given are the photographers.
-                authors[group_start:] = [Author(a.name, "摄影") for a in authors[group_start:]]
-                group_start = len(authors)
-                continue
-            role, group_start = ROLE_WORDS[token], len(authors)
+            # "（王五 摄）", "本报记者 张三 摄": the names just given are the photographers.
+            if not (token == _PHOTO_SUFFIX and state.photo_credit()):
+                state.set_role(ROLE_WORDS[token], token)
             continue
         if token in AGENCIES:
-            authors.append(Author(token, "通讯社"))
-            group_start = len(authors)
+            state.add(token, "通讯社")
+            state.group_start = len(state.authors)
             continue
         agency, org_role = _role_of_org(token)
         if org_role is not None:
             if agency:
-                authors.append(Author(agency, "通讯社"))
-            role, group_start = org_role, len(authors)
+                state.add(agency, "通讯社")
+            state.set_role(org_role, token)
             continue
-        if token.endswith("摄") and _NAME.fullmatch(token[:-1]):
-            authors.append(Author(token[:-1], "摄影"))
+        if token.endswith(_PHOTO_SUFFIX) and _NAME.fullmatch(token[:-1]):
+            state.add(token[:-1])  # "王五摄": a name glued to its credit
+            state.photo_credit()
             continue
         glued = _ROLE_THEN_NAME.match(token)
         if glued and _NAME.fullmatch(glued.group(2)):
-            role, group_start = ROLE_WORDS[glued.group(1)], len(authors)
-            authors.append(Author(glued.group(2), role))
+            state.set_role(ROLE_WORDS[glued.group(1)], glued.group(1))
+            state.add(glued.group(2))
             continue
         name = token.removesuffix("等")
         if _NAME.fullmatch(name):
-            authors.append(Author(name, role or "记者"))
+            state.add(name)
             continue
         unknown += 1
-    return list(dict.fromkeys(authors)), unknown
+    state.flush()
+    return list(dict.fromkeys(state.authors)), unknown
 
 
 def is_byline_line(line: str, known: Sequence[Author] = ()) -> bool:
@@ -351,6 +472,7 @@ def is_byline_line(line: str, known: Sequence[Author] = ()) -> bool:
 
     It must consist only of role words and names, and either contain a role word or name
     only people already in ``known``; a lone short line such as a subhead is not a byline.
+    A signature mark (□, ■) before it changes nothing of this.
 
     >>> is_byline_line("大众日报淄博融媒体中心记者 刘文思 通讯员 刘刚 周赤诚")
     True
@@ -362,8 +484,12 @@ def is_byline_line(line: str, known: Sequence[Author] = ()) -> bool:
     True
     >>> is_byline_line("淄博实现三个100%")
     False
+    >>> is_byline_line("□ 某某日报评论员"), is_byline_line("■ 某某报·某某网记者 张三")
+    (True, True)
+    >>> is_byline_line("□ 加强监管"), is_byline_line("评论员认为，这是好事。")
+    (False, False)
     """
-    text = normalize_whitespace(line)
+    text = clean_byline(line)
     if not text or len(text) > 80:
         return False
     authors, unknown = _parse_byline_tokens(text)
@@ -391,7 +517,7 @@ def split_byline(
 
     A line that only repeats the printed byline's people is dropped; a line that names
     others is appended to the byline (so its people get parsed); without a printed byline
-    the line becomes the byline.
+    the line becomes the byline. Signature marks (□, ■) are not kept (:func:`clean_byline`).
 
     >>> split_byline(["记者 张三", "正文。"])
     ('记者 张三', ('正文。',))
@@ -401,21 +527,28 @@ def split_byline(
     ('本报记者 张三 （王五 摄）', ('正文。',))
     >>> split_byline(["编者按", "正文。"])
     (None, ('编者按', '正文。'))
+
+    A signature paragraph at the end or the start of a commentary is its byline:
+
+    >>> split_byline(["正文。", "结尾。", "□ 某某日报评论员"])
+    ('某某日报评论员', ('正文。', '结尾。'))
+    >>> split_byline(["■ 本报记者 张三", "正文。"])
+    ('本报记者 张三', ('正文。',))
     """
     body = list(paragraphs)
     known = list(parse_byline(byline)) if byline else []
-    result = normalize_whitespace(byline) if byline else None
+    result = clean_byline(byline) if byline else None
     for position in (0, -1):
         if not body or not is_byline_line(body[position], known):
             continue
-        line = normalize_whitespace(body.pop(position))
+        line = clean_byline(body.pop(position))
         found = parse_byline(line)
         if result is None:
             result = line
         elif not {a.name for a in found} <= {a.name for a in known}:
             result = f"{result} {line}"
         known.extend(a for a in found if a not in known)
-    return result, tuple(body)
+    return result or None, tuple(body)
 
 
 # ---------------------------------------------------------------------------------------

@@ -22,15 +22,17 @@ class Author:
     """One person or agency in a byline.
 
     ``role`` is one of :data:`ROLES`; an agency (新华社, 中新社) has role ``通讯社``
-    and its name as ``name``.
+    and its name as ``name``, and so does a commentator's signature that names nobody
+    (``本报评论员``: role ``评论员``). One person can be two authors: a credited
+    photographer keeps the stated role (记者 and 摄影).
     """
 
     name: str
     role: str
 
 
-#: Roles a byline can give, normalised (本报记者 → 记者, 摄 → 摄影, …).
-ROLES = ("记者", "特约记者", "通讯员", "实习生", "摄影", "编辑", "通讯社", "作者")
+#: Roles a byline can give, normalised (本报记者 → 记者, 摄 → 摄影, 本报评论员 → 评论员, …).
+ROLES = ("记者", "特约记者", "通讯员", "实习生", "摄影", "编辑", "通讯社", "作者", "评论员")
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,6 +104,7 @@ class ArticleContent:
     paragraphs: tuple[Paragraph, ...] = ()
     captions: tuple[str | None, ...] = ()  # one per image
     trailing_byline: str | None = None  # printed after the body, not part of it
+    signature: str | None = None  # the byline a signature trailing_byline gives (本报评论员)
     lead_marker: str | None = None  # （上接第01版）, printed first, not part of the body
     end_marker: str | None = None  # （下转第05版）, printed last, not part of the body
     parts: int = 1  # Founder classic: printed over content_N.htm, content_N_2.htm, ...
@@ -308,7 +309,7 @@ class Archive:
         if art.kind == "seed" and self.seed_page is not None:
             return _seed_content(self.seed_page)
         if art.kind == "photo":
-            return self._photo(rng, paper, date)
+            return self._photo(rng, paper, date, position)
         content = self._story(rng, paper, date, art)
         if art.kind == "tail" and art.head is not None:
             head = self.content(slug, date, art.head, False)
@@ -321,6 +322,7 @@ class Archive:
                 authors=(),
                 dateline=None,
                 trailing_byline=None,
+                signature=None,
                 lead_marker=f"（上接第{issue.page(art.head[0]).number}版）",
             )
         if art.continues_on is not None:
@@ -345,9 +347,13 @@ class Archive:
             return replace(content, paragraphs=tuple(paragraphs), corrected_on=due)
         return content
 
-    def _photo(self, rng: random.Random, paper: MockPaper, date: dt.date) -> ArticleContent:
+    def _photo(
+        self, rng: random.Random, paper: MockPaper, date: dt.date, position: tuple[int, int]
+    ) -> ArticleContent:
         title = rng.choice(("图片新闻", textgen.make_title(rng, paper)))
         byline = textgen.make_byline(rng, paper, photo=True) if rng.random() < 0.5 else None
+        if byline is not None and self._rare_byline_form(paper, date, position) is not None:
+            byline = self._rare_byline(paper, date, position, "credit")
         captions = tuple(
             textgen.make_caption(rng, paper, date) for _ in range(rng.choice((1, 1, 2)))
         )
@@ -389,9 +395,14 @@ class Archive:
             texts[0] = (f"{printed.printed} {texts[0][0]}", False)
             if printed.dateline.agency:
                 wire, authors = True, printed.authors
+        signature: str | None = None
         if not wire and rng.random() < 0.9:
             byline = textgen.make_byline(rng, paper)
+            form = self._rare_byline_form(paper, date, art.position)
+            if form is not None:
+                byline = self._rare_byline(paper, date, art.position, form)
             byline_text, authors, trailing = byline.text, byline.authors, byline.trailing
+            signature = byline.signature
         captions: tuple[str | None, ...] = ()
         if rng.random() < rates.images:
             captions = tuple(
@@ -408,7 +419,25 @@ class Archive:
             paragraphs=_mark_blocks(texts),
             captions=captions,
             trailing_byline=trailing,
+            signature=signature,
         )
+
+    def _rare_byline_form(
+        self, paper: MockPaper, date: dt.date, position: tuple[int, int]
+    ) -> str | None:
+        """Whether a bylined article prints a rarer byline form, and which: a coin of its
+        own, so that the article's other text is drawn exactly as without it."""
+        rate = self.rates.byline_forms
+        coin = textgen.unit(self.options.seed, paper.slug, date, position, "byline-form")
+        if coin >= rate:
+            return None
+        return ("dot", "credit", "signature")[min(2, int(3 * coin / rate))]
+
+    def _rare_byline(
+        self, paper: MockPaper, date: dt.date, position: tuple[int, int], form: str
+    ) -> textgen.Byline:
+        rng = textgen.make_rng(self.options.seed, paper.slug, date, position, "byline-form")
+        return textgen.make_rare_byline(rng, paper, form)
 
 
 # ---------------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ class Byline:
     text: str | None
     authors: tuple[Author, ...]
     trailing: str | None = None
+    signature: str | None = None  # the byline a signature in ``trailing`` gives (本报评论员)
 
 
 def _segments_text(segments: list[tuple[str, list[str]]]) -> str:
@@ -105,7 +106,8 @@ def make_byline(rng: random.Random, paper: MockPaper, *, photo: bool = False) ->
     if photo:
         name = person_name(rng)
         prefix = "湖北日报全媒记者" if paper.byline_style == "hubei" else "本报记者"
-        return Byline(f"{prefix} {name} 摄", (Author(name, "摄影"),))
+        # A credited photographer keeps the role the byline states (记者) as well.
+        return Byline(f"{prefix} {name} 摄", (Author(name, "记者"), Author(name, "摄影")))
     n = person_names(rng, 4)
     roll = rng.random()
     segments: list[tuple[str, list[str]]]
@@ -151,6 +153,41 @@ def make_byline(rng: random.Random, paper: MockPaper, *, photo: bool = False) ->
     text = _segments_text(segments)
     repeat = f"（{text}）" if paper.byline_style == "dazhong" and rng.random() < 0.3 else None
     return Byline(text, tuple(authors_list), repeat)
+
+
+def make_rare_byline(rng: random.Random, paper: MockPaper, form: str) -> Byline:
+    """A byline in a rarer real form (the names and organisations are made up):
+
+    - ``dot``: an organisation joined by a middle dot before the role, ``某某日报·某地网记者
+      张三`` (one person, 记者; the organisation is no author);
+    - ``credit``: a bracketed credit ending in 摄, ``（某某日报全媒记者 张三 通讯员 李四 王五
+      摄）`` (each name with its stated role, then each as 摄影);
+    - ``signature``: no byline, but a signature paragraph after the body, ``□ 本报评论员``
+      (the signature is the author, role 评论员).
+
+    >>> from mocksite.papers import PAPERS_BY_SLUG
+    >>> b = make_rare_byline(make_rng(1), PAPERS_BY_SLUG["hbrb"], "signature")
+    >>> b.text, b.trailing[0] in "□■", b.authors == (Author(b.signature, "评论员"),)
+    (None, True, True)
+    >>> make_rare_byline(make_rng(1), PAPERS_BY_SLUG["hbrb"], "dot").text.split("·")[0]
+    '湖北日报'
+    """
+    n = person_names(rng, 3)
+    if form == "dot":
+        text = f"{paper.name}·{rng.choice(paper.places)}网记者 {n[0]}"
+        authors = [Author(n[0], "记者")]
+        if rng.random() < 0.5:
+            text += f" 通讯员 {n[1]}"
+            authors.append(Author(n[1], "通讯员"))
+        return Byline(text, tuple(authors))
+    if form == "credit":
+        others = n[1 : 1 + rng.randint(1, 2)]
+        text = f"（{paper.name}全媒记者 {n[0]} 通讯员 {' '.join(others)} 摄）"
+        stated = [Author(n[0], "记者"), *(Author(x, "通讯员") for x in others)]
+        return Byline(text, (*stated, *(Author(a.name, "摄影") for a in stated)))
+    who = rng.choice(("本报评论员", f"{paper.name}评论员"))
+    mark = rng.choice(("□", "■"))
+    return Byline(None, (Author(who, "评论员"),), trailing=f"{mark} {who}", signature=who)
 
 
 # ---------------------------------------------------------------------------------------

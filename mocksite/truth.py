@@ -173,7 +173,7 @@ def build_article(family: Family, view: View, art: ArticlePlan) -> Article:
         title=squash(content.title),
         kicker=squash(content.kicker) if content.kicker else None,
         subtitle=squash(content.subtitle) if content.subtitle else None,
-        byline=squash(content.byline) if content.byline else None,
+        byline=squash(content.byline or content.signature or "") or None,
         authors=content.authors,
         dateline=content.dateline,
         paragraphs=tuple(squash(p.text) for p in content.paragraphs),

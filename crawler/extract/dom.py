@@ -170,3 +170,39 @@ def visible_text(node: Selector) -> str:
     '下一篇'
     """
     return " ".join(text_lines(node))
+
+
+#: The attribute some templates keep a picture's caption in (Bootstrap's tooltip title),
+#: leaving the caption element empty.
+CAPTION_ATTRIBUTE = "data-original-title"
+
+
+def picture_caption(
+    img: Selector, printed: str | None = None, element: Selector | None = None
+) -> str | None:
+    """A picture's caption: the caption ``element``'s text as ``printed``, else the
+    ``data-original-title`` of that element, of the ``img``, or of the link or box around
+    the ``img`` (up to two levels up), nearest first.
+
+    >>> from parsel import Selector
+    >>> sel = Selector(text='<a data-original-title=" 某地风光 （王五 摄）"><img src=p.jpg></a>')
+    >>> picture_caption(sel.css("img")[0])
+    '某地风光 （王五 摄）'
+    >>> picture_caption(sel.css("img")[0], "印在图下的说明")
+    '印在图下的说明'
+    >>> box = Selector(text='<img src=p.jpg><p data-original-title="说明"></p>')
+    >>> picture_caption(box.css("img")[0], "", box.css("p")[0])
+    '说明'
+    >>> picture_caption(Selector(text="<img src=p.jpg data-original-title=' '>").css("img")[0])
+    """
+    if printed:
+        return printed
+    nodes = ([element] if element is not None else []) + [img]
+    for node in nodes:
+        # ancestor-or-self is a reverse axis: [1] is the node itself, [2] its parent.
+        for level in (1, 2, 3) if node is img else (1,):
+            for value in node.xpath(f"ancestor-or-self::*[{level}]/@{CAPTION_ATTRIBUTE}").getall():
+                text = normalize_whitespace(value)
+                if text:
+                    return text
+    return None

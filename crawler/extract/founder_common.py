@@ -30,7 +30,7 @@ from crawler.cleaning import (
     take_jump_notes,
 )
 from crawler.extract import ExtractionError
-from crawler.extract.dom import holds_chars, raw_lines, text_lines, visible_text
+from crawler.extract.dom import holds_chars, picture_caption, raw_lines, text_lines, visible_text
 from crawler.extract.family import Skins
 from crawler.items import (
     Article,
@@ -457,18 +457,18 @@ def article_images(
     for table in sel.xpath(_PICTURE_TABLES):
         caption_lines = [line for line in text_lines(table) if line]
         caption = normalize_whitespace(" ".join(caption_lines)) or None
-        for src in table.xpath(".//img/@src").getall():
-            add(src, caption)
+        for img in table.xpath(".//img[@src]"):
+            add(img.attrib["src"], picture_caption(img, caption))
     body = body_node(sel, skins)
     if body is not None:
         # Pictures that precede the body inside the same content box.
         for img in body.xpath("preceding-sibling::img | preceding-sibling::*//img"):
             nxt = img.xpath("following-sibling::*[1][self::p]")
             caption = normalize_whitespace(" ".join(text_lines(nxt[0]))) if nxt else None
-            add(img.attrib.get("src"), caption)
+            add(img.attrib.get("src"), picture_caption(img, caption, nxt[0] if nxt else None))
         for img in body.xpath(".//img"):
             if not img.xpath(f"ancestor::*[{_IN_PICTURE_TABLE}]"):
-                add(img.attrib.get("src"), None)
+                add(img.attrib.get("src"), picture_caption(img))
     return tuple(images), frozenset(captions)
 
 

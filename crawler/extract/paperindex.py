@@ -32,7 +32,7 @@ from crawler.cleaning import (
     take_jump_notes,
 )
 from crawler.extract import ExtractionError
-from crawler.extract.dom import holds_chars, raw_lines, text_lines, visible_text
+from crawler.extract.dom import holds_chars, picture_caption, raw_lines, text_lines, visible_text
 from crawler.extract.family import Family, Skins
 from crawler.items import (
     Article,
@@ -306,10 +306,10 @@ def _caption(img: Selector) -> str | None:
     """The text of the small table holding one picture (``table.pic`` → ``td.picdesc``)."""
     for table in img.xpath("ancestor::table[1]"):
         if len(table.xpath(".//img")) != 1 or table.xpath(".//*[@id='contenttext']"):
-            return None
+            break
         caption = normalize_whitespace(strip_template_garbage(visible_text(table)))
-        return caption or None
-    return None
+        return picture_caption(img, caption, table)
+    return picture_caption(img)
 
 
 def _neighbour(selector: Selector, url: str, word: str) -> str | None:

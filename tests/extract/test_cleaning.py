@@ -22,7 +22,7 @@ from crawler.cleaning import (
     split_byline,
     strip_template_garbage,
 )
-from crawler.items import Dateline
+from crawler.items import Author, Dateline
 
 FIELD_MISSING = "****处理标记:[Article]时, 字段 [{field}] 在数据源中没有找到! ****"
 FIELD_MISSING_FULLWIDTH = "****处理标记：[Article]时，字段 [{field}] 在数据源中没有找到！****"
@@ -224,8 +224,21 @@ def test_normalize_whitespace_is_idempotent_and_keeps_non_space(text: str) -> No
         ("记者 王芳 实习生 赵敏", [("王芳", "记者"), ("赵敏", "实习生")]),
         ("本报特约记者 孙八", [("孙八", "特约记者")]),
         ("（王五 摄）", [("王五", "摄影")]),
-        ("(记者 王五 摄)", [("王五", "摄影")]),
-        ("本报记者 张三 摄", [("张三", "摄影")]),
+        ("(记者 王五 摄)", [("王五", "记者"), ("王五", "摄影")]),
+        ("本报记者 张三 摄", [("张三", "记者"), ("张三", "摄影")]),
+        ("某某报·某某网记者 张三", [("张三", "记者")]),
+        (
+            "（某某日报全媒记者 张三 通讯员 李四 王五 摄）",
+            [
+                ("张三", "记者"),
+                ("李四", "通讯员"),
+                ("王五", "通讯员"),
+                ("张三", "摄影"),
+                ("李四", "摄影"),
+                ("王五", "摄影"),
+            ],
+        ),
+        ("□ 某某日报评论员", [("某某日报评论员", "评论员")]),
         ("摄影 周九", [("周九", "摄影")]),
         ("责任编辑 吴十", [("吴十", "编辑")]),
         ("新华社记者 赵六", [("新华社", "通讯社"), ("赵六", "记者")]),
@@ -251,6 +264,10 @@ def test_parse_byline(byline: str, expected: list[tuple[str, str]]) -> None:
         ("多种探索模式“各显神通”", False),
         ("记者感受到三大关键词。", False),
         ("张三 李四", False),
+        ("□ 某某日报评论员", True),
+        ("■ 某某报·某某网记者 张三", True),
+        ("□ 加强监管", False),
+        ("某某日报评论员认为，这是好事。", False),
     ],
 )
 def test_is_byline_line(line: str, expected: bool) -> None:
@@ -259,6 +276,12 @@ def test_is_byline_line(line: str, expected: bool) -> None:
 
 def test_split_byline_moves_a_leading_byline_into_an_absent_byline() -> None:
     assert split_byline(["本报记者 张三", "正文第一段。"]) == ("本报记者 张三", ("正文第一段。",))
+
+
+def test_split_byline_takes_a_signature_paragraph_out_of_the_body() -> None:
+    byline, body = split_byline(["正文。", "结尾。", "□ 某某日报评论员"])
+    assert (byline, body) == ("某某日报评论员", ("正文。", "结尾。"))
+    assert parse_byline(byline or "") == (Author("某某日报评论员", "评论员"),)
 
 
 def test_split_byline_drops_a_trailing_repeat_of_the_printed_byline() -> None:

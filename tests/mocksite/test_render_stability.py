@@ -103,8 +103,8 @@ DIGESTS = {
 
 #: sha256 of the ground truth of one paper and day (JSON, sorted keys, one record a line).
 TRUTH_DIGESTS = {
-    ("jjjcb", "2025-03-27"): "b401256ff0d5cbb5cdb394775f4f28c0467e7a856634ce8dc9a8d7764003d57e",
-    ("dzrb", "2025-03-28"): "00c7ca8d90771197e2e8af700467fce881ed24a31132dd3e67d4e79dc3f82041",
+    ("jjjcb", "2025-03-27"): "32ff68141eb75b8f2c39945ff70988abb4ef01a60d1eb50aedffd68896bbea07",
+    ("dzrb", "2025-03-28"): "6d920249b14a0bf0648d97fbfa1d865b6cd355360cf45458757e1913241ed6d5",
 }
 
 
