@@ -3,7 +3,7 @@
 Usage::
 
     site = MockSite(SiteOptions(seed=0, base_url="http://127.0.0.1:8000"))
-    response = site.render("/lzcb/content/20211020/IssueIndex.htm", now)
+    response = site.render("/lzcb/content/20211020/Page05a.htm", now)
     records = list(site.truth(now))
 
 Every paper is served under ``/<slug>/`` with the same paths below it as the real
