@@ -297,9 +297,15 @@ def walk_issue(fetcher: MockFetcher, day: dt.date, override: str) -> IssueWalk:
     extractor = get_family(family)
     url = canonical_url(paper.issue_url(day, override))
     walk = IssueWalk(paper=paper.slug, date=day, family=family, url=url)
+    first = url  # the issue's first page: the entry, or where its refresh stub forwards
     try:
         entry = fetcher.fetch(url)
-        walk.index = extractor.extract_issue(entry, url)
+        forward = extractor.issue_refresh(entry, url) if extractor.issue_refresh else None
+        if forward is not None:
+            # As the spider does (EpaperSpider._forward_issue): the stub names the first page.
+            first = canonical_url(forward)
+            entry = fetcher.fetch(first)
+        walk.index = extractor.extract_issue(entry, first)
     except (ValueError, EpaperError) as exc:
         # Named with its URL: a registry entry the site does not serve shows up here.
         walk.error = f"{_reason(exc)} at {url}"
@@ -310,7 +316,7 @@ def walk_issue(fetcher: MockFetcher, day: dt.date, override: str) -> IssueWalk:
         if page_url in walk.pages or page_url in walk.page_errors:
             continue
         try:
-            selector = entry if page_url == url else fetcher.fetch(page_url)
+            selector = entry if page_url == first else fetcher.fetch(page_url)
             content = extractor.extract_page(selector, page_url)
         except (ValueError, EpaperError) as exc:
             walk.page_errors[page_url] = _reason(exc)

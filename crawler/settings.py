@@ -150,9 +150,9 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Every URL the spider fetches comes from dates and links, never from an entry page that
-# forwards by <meta http-equiv=refresh> (an extractor reads those itself, e.g.
-# paperindex.resolve_entry); a dated page that forwards elsewhere must fail as that page,
-# not be parsed as another. 21 µs a response.
+# forwards by <meta http-equiv=refresh> (a family reads those itself: an issue's stub by its
+# Family.issue_refresh, within the same issue); a dated page that forwards elsewhere must
+# fail as that page, not be parsed as another. 21 µs a response.
 METAREFRESH_ENABLED = False
 # Scrapy's byte counts (downloader/request_bytes ...): the run keeps its own counters
 # (crawl_runs). 21 µs a response (13 on the way out, 8 on the way in).

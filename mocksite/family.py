@@ -25,7 +25,7 @@ T = TypeVar("T")
 class Target:
     """What a request path names, before anyone checks that it exists."""
 
-    kind: str  # entry, calendar, issue, page, article, asset
+    kind: str  # entry, calendar, issue, stub, page, article, asset
     date: dt.date | None = None
     page: int | None = None  # page order
     article: int | None = None  # article order on the page
@@ -140,6 +140,14 @@ class Family:
         """The page that forwards to the newest issue, if the family has one."""
         return None
 
+    def entry_target(self, issue: IssuePlan) -> str:
+        """Where the entry page forwards to for the newest issue."""
+        return self.issue_path(issue)
+
+    def lists_page_pdfs(self, paper: MockPaper) -> bool:
+        """Whether ``paper``'s page list links each page's PDF (:attr:`page_list_pdfs`)."""
+        return self.page_list_pdfs
+
     def calendar_path(self, paper: MockPaper, year: int, month: int) -> str | None:
         """The month's calendar document, if the family has one."""
         return None
@@ -183,6 +191,10 @@ class Family:
         raise NotImplementedError
 
     def render_article(self, view: View, art: ArticlePlan, part: int) -> str:
+        raise NotImplementedError
+
+    def render_stub(self, view: View, page: PagePlan) -> str:
+        """A page that only forwards to ``page`` (a ``stub`` target), if the family has one."""
         raise NotImplementedError
 
     def render_calendar(

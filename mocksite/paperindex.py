@@ -1,15 +1,27 @@
-"""The PaperIndex family (大众报业: 大众日报, 鲁中晨报).
+"""The PaperIndex family (大众报业: 大众日报, 鲁中晨报), in each paper's variant.
 
-Paths: content/PaperIndex.htm, IssueIndex, PageNNXX,
-ArticelNNNNNXX, with the template garbage (****处理标记…****) of the seed page.
+Paths: content/PaperIndex.htm and content/YYYYMMDD/IssueIndex.htm are empty 0-second
+meta-refresh stubs (the first to IssueIndex, the second to the issue's first page), then
+PagePPXX.htm pages and ArticelPPAAAXX.htm articles, with the template garbage
+(****处理标记…****) of the seed page.
 
-No real page of this family is public; the markup follows DOMAIN.md and the seed page's
-visible text (its order of blocks, Webdings glyphs and template strings).
+Variants (REAL-SITES §2.7, §2.8): ``dazhong`` (大众日报) pages ``PagePPNU.htm``, articles
+``…MT.htm``, the page list as ``LI.banci`` rows of two links to one page (``[01]:头版``) and
+a 下一版 row, titles in ``UL#newslist``, the article title in ``div#news-header h1`` and in
+``input#Text_title``'s value, body ``div#news-con``, pictures ``table.newspic``;
+``lzcb`` (鲁中晨报, the seed page's template) pages ``PagePPa.htm`` (its first page
+``Page01a.htm`` is the one URL a crawler shows; the suffix of the others is inferred),
+labelled links 第05版:淄博, ``span#contenttitle`` and ``span#contenttext``.
+
+No raw page of this family is public; the markup follows the sanitized fixtures, the
+crawlers' selectors, DOMAIN.md and the seed page's visible text (its order of blocks,
+Webdings glyphs and template strings).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from mocksite.family import Family, Target, View
 from mocksite.markup import (
@@ -30,8 +42,39 @@ _W3 = "<FONT face=Webdings>3</FONT>"
 _W4 = "<FONT face=Webdings>4</FONT>"
 
 
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """What one paper's PaperIndex site prints its own way."""
+
+    page_suffix: str  # Page01NU.htm
+    article_suffix: str  # Articel01003MT.htm
+    #: 大众日报: page list of LI.banci rows ``[01]:头版``, titles in UL#newslist, the article
+    #: template with #news-header, input#Text_* and #news-con.
+    dazhong: bool
+
+
+VARIANTS = {
+    "dazhong": Variant("NU", "MT", dazhong=True),
+    "lzcb": Variant("a", "a", dazhong=False),
+}
+
+
+def _variant(paper: MockPaper) -> Variant:
+    # Another family's paper (a path computed for any family) prints the seed's template.
+    return VARIANTS.get(paper.variant, VARIANTS["lzcb"])
+
+
 def _day(date: dt.date) -> str:
     return date_format(date, "%Y%m%d")
+
+
+def _stub(target: str) -> str:
+    """An empty page whose 0-second meta refresh forwards to ``target``."""
+    return (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
+        f"<META HTTP-EQUIV='REFRESH' CONTENT='0; URL={esc(target)}'>\n"
+        "</head><body></body></html>\n"
+    )
 
 
 class PaperIndex(Family):
@@ -40,28 +83,47 @@ class PaperIndex(Family):
     # -- paths --------------------------------------------------------------------------
 
     def issue_path(self, issue: IssuePlan) -> str:
+        # Where a crawl enters an issue (crawler/papers.toml): 大众日报's refresh stub,
+        # 鲁中晨报's first page.
+        if _variant(issue.paper).dazhong:
+            return self.stub_path(issue)
+        return self.page_path(issue, issue.pages[0])
+
+    def stub_path(self, issue: IssuePlan) -> str:
         return f"content/{_day(issue.date)}/IssueIndex.htm"
 
+    def entry_target(self, issue: IssuePlan) -> str:
+        return self.stub_path(issue)
+
     def page_path(self, issue: IssuePlan, page: PagePlan) -> str:
-        return f"content/{_day(issue.date)}/Page{page.number}{page.letters}.htm"
+        return (
+            f"content/{_day(issue.date)}/Page{page.number}{_variant(issue.paper).page_suffix}.htm"
+        )
+
+    def _stem(self, issue: IssuePlan, art: ArticlePlan) -> str:
+        page = issue.page(art.page)
+        return f"Articel{page.number}{art.order:03d}{_variant(issue.paper).article_suffix}"
 
     def article_path(self, issue: IssuePlan, art: ArticlePlan, part: int = 1) -> str:
-        page = issue.page(art.page)
-        return f"content/{_day(issue.date)}/Articel{page.number}{art.order:03d}{page.letters}.htm"
+        return f"content/{_day(issue.date)}/{self._stem(issue, art)}.htm"
 
     def pdf_path(self, issue: IssuePlan, page: PagePlan) -> str:
-        return f"pdf/{_day(issue.date)}/Page{page.number}{page.letters}.pdf"
+        suffix = _variant(issue.paper).page_suffix
+        return f"pdf/{_day(issue.date)}/Page{page.number}{suffix}.pdf"
 
     def page_image_path(self, issue: IssuePlan, page: PagePlan) -> str:
-        return f"images/{_day(issue.date)}/Page{page.number}{page.letters}.jpg"
+        suffix = _variant(issue.paper).page_suffix
+        return f"images/{_day(issue.date)}/Page{page.number}{suffix}.jpg"
 
     def image_path(self, issue: IssuePlan, art: ArticlePlan, index: int) -> str:
-        page = issue.page(art.page)
-        stem = f"Articel{page.number}{art.order:03d}{page.letters}"
-        return f"images/{_day(issue.date)}/{stem}_{index}.jpg"
+        return f"images/{_day(issue.date)}/{self._stem(issue, art)}_{index}.jpg"
 
     def entry_path(self, paper: MockPaper) -> str:
         return "content/PaperIndex.htm"
+
+    def lists_page_pdfs(self, paper: MockPaper) -> bool:
+        # 大众日报's page list links no PDF (only the page itself does).
+        return not _variant(paper).dazhong
 
     def parse(self, paper: MockPaper, path: str) -> Target | None:
         parts = path.split("/")
@@ -76,20 +138,30 @@ class PaperIndex(Family):
         if parts[0] != "content":
             return Target("asset", date)
         if name == "IssueIndex.htm":
-            return Target("issue", date, page=1)
-        if name.startswith("Page") and name.endswith(".htm") and len(name) == 12:
-            return Target("page", date, number=name[4:6])
-        if name.startswith("Articel") and name.endswith(".htm") and len(name) == 18:
-            digits = name[7:12]
-            if digits.isdigit():
+            return Target("stub", date, page=1)
+        variant = _variant(paper)
+        page_end = f"{variant.page_suffix}.htm"
+        if name.startswith("Page") and name.endswith(page_end):
+            number = name[4 : -len(page_end)]
+            if len(number) == 2 and number.isdigit():
+                return Target("page", date, number=number)
+        article_end = f"{variant.article_suffix}.htm"
+        if name.startswith("Articel") and name.endswith(article_end):
+            digits = name[7 : -len(article_end)]
+            if len(digits) == 5 and digits.isdigit():
                 return Target("article", date, number=digits[:2], article=int(digits[2:]))
         return None
 
     # -- documents ----------------------------------------------------------------------
 
+    def render_stub(self, view: View, page: PagePlan) -> str:
+        """``IssueIndex.htm``: nothing but the refresh to the issue's first page."""
+        issue = view.issue
+        return _stub(relative(self.stub_path(issue), self.page_path(issue, page)))
+
     def render_page(self, view: View, page: PagePlan, *, index: bool = False) -> str:
         issue = view.issue
-        here = self.issue_path(issue) if index else self.page_path(issue, page)
+        here = self.page_path(issue, page)
         left = self._left_column(view, page, here)
         image = relative(here, self.page_image_path(issue, page))
         areas = "".join(
@@ -99,21 +171,42 @@ class PaperIndex(Family):
                 page.articles, block_coords(len(page.articles), 400, 580), strict=True
             )
         )
-        page_list = "".join(
-            f'<TR><TD class="pagelist"><A href="{esc(relative(here, self.page_path(issue, p)))}">'
-            f"第{p.number}版:{esc(p.name)}</A></TD>"
-            f'<TD class="pagepdf"><A href="{esc(relative(here, self.pdf_path(issue, p)))}" '
-            'target="_blank">PDF</A></TD></TR>\n'
-            for p in view.pages
-        )
         right = (
             f"{self._masthead(view, page, here)}"
             f'<DIV class="pageimg"><IMG src="{esc(image)}" width="400" height="580" border="0" '
             f'useMap="#PagePicMap"><MAP name="PagePicMap">{areas}</MAP></DIV>\n'
-            '<A name="PageList"></A><TABLE id="PageList" width="100%" border="0">\n'
-            f"{page_list}</TABLE>\n"
+            f"{self._page_list(view, page, here)}"
         )
         return self._document(view, page, left, right)
+
+    def _page_list(self, view: View, page: PagePlan, here: str) -> str:
+        issue = view.issue
+        if not _variant(issue.paper).dazhong:
+            rows = "".join(
+                '<TR><TD class="pagelist">'
+                f'<A href="{esc(relative(here, self.page_path(issue, p)))}">'
+                f"第{p.number}版:{esc(p.name)}</A></TD>"
+                f'<TD class="pagepdf"><A href="{esc(relative(here, self.pdf_path(issue, p)))}" '
+                'target="_blank">PDF</A></TD></TR>\n'
+                for p in view.pages
+            )
+            return (
+                '<A name="PageList"></A><TABLE id="PageList" width="100%" border="0">\n'
+                f"{rows}</TABLE>\n"
+            )
+        # 大众日报: the number and the name are two links to the page; 下一版 follows.
+        items = []
+        for p in view.pages:
+            href = esc(relative(here, self.page_path(issue, p)))
+            items.append(
+                f'<LI class=banci>[<SPAN class=banci-A{p.number}><A href="{href}">{p.number}</A>'
+                f'</SPAN>]:<A href="{href}">{esc(p.name)}</A></LI>\n'
+            )
+        following = view.neighbour_page(page, 1)
+        if following is not None:
+            href = esc(relative(here, self.page_path(issue, following)))
+            items.append(f'<LI class=banci><A href="{href}">下一版</A></LI>\n')
+        return f'<A name="PageList"></A><UL class="banci-list">\n{"".join(items)}</UL>\n'
 
     def render_article(self, view: View, art: ArticlePlan, part: int) -> str:
         issue = view.issue
@@ -217,6 +310,16 @@ class PaperIndex(Family):
 
     def _build_left_column(self, view: View, page: PagePlan, here: str) -> str:
         issue = view.issue
+        if _variant(issue.paper).dazhong:
+            items = "".join(
+                f'<LI><A href="{esc(relative(here, self.article_path(issue, art)))}">'
+                f"{esc(view.content(art).title)}</A></LI>\n"
+                for art in page.articles
+            )
+            return (
+                f"{self._page_head(view, page, here)}"
+                f'<A name="TitleList"></A><UL id=newslist>\n{items}</UL>\n'
+            )
         rows = []
         for art in page.articles:
             title = esc(view.content(art).title)
@@ -280,6 +383,8 @@ class PaperIndex(Family):
     def _article_body(
         self, view: View, art: ArticlePlan, content: ArticleContent, here: str
     ) -> str:
+        if _variant(view.paper).dazhong:
+            return self._dazhong_body(view, art, content, here)
         issue = view.issue
         head = (
             '<TABLE id="ArticleTitle" width="100%" border="0">'
@@ -319,6 +424,44 @@ class PaperIndex(Family):
         text = "\n".join(f"<P>{'<BR>'.join(lines)}</P>" for lines in blocks)
         return f'{head}{"".join(pictures)}<SPAN id="contenttext">{text}</SPAN>\n'
 
+    def _dazhong_body(
+        self, view: View, art: ArticlePlan, content: ArticleContent, here: str
+    ) -> str:
+        """大众日报's article: ``div#news-header`` (h3 kicker, h1 title, h2 subtitle), the
+        ``div.infor`` line, the ``input#Text_*`` values the page's scripts read, pictures in
+        ``table.newspic`` and the body ``div#news-con`` of ``<P>`` paragraphs."""
+        issue = view.issue
+        date_text = date_format(issue.date, "%Y-%m-%d")
+        byline = esc(content.byline or "")
+        header = (
+            '<DIV id="news-header">'
+            + (f"<H3>{esc(content.kicker)}</H3>" if content.kicker else "")
+            + f"<H1>{esc(content.title)}</H1>"
+            + (f"<H2>{esc(content.subtitle)}</H2>" if content.subtitle else "")
+            + "</DIV>\n"
+            f'<DIV class="infor"><DIV><SPAN>{byline}</SPAN> <SPAN>{date_text}</SPAN>'
+            "</DIV></DIV>\n"
+            f'<INPUT type="hidden" id="Text_title" value="{esc(content.title)}">'
+            f'<INPUT type="hidden" id="Text_author" value="{byline}">'
+            f'<INPUT type="hidden" id="Text_date" value="{date_text}">\n'
+        )
+        pictures = "".join(
+            '<TABLE class="newspic" align="center" border="0"><TR><TD>'
+            f'<IMG src="{esc(relative(here, self.image_path(issue, art, i)))}" border="0" '
+            f'width="300"></TD></TR><TR><TD class="picdesc">{esc(caption or "")}</TD></TR>'
+            "</TABLE>\n"
+            for i, caption in enumerate(content.captions, start=1)
+        )
+        body = []
+        if content.lead_marker:
+            body.append(f"<P>{INDENT}{esc(content.lead_marker)}</P>")
+        for paragraph in content.paragraphs:
+            text = esc(paragraph.text)
+            body.append(f"<P><B>{text}</B></P>" if paragraph.subhead else f"<P>{INDENT}{text}</P>")
+        if content.trailing_byline:
+            body.append(f"<P>{INDENT}{esc(content.trailing_byline)}</P>")
+        return f'{header}{pictures}<DIV id="news-con">{"".join(body)}</DIV>\n'
+
     broken_replacements = (
         ('id="TitleList"', 'class="news-list"'),
         ('class="title">·', 'class="news-item">·'),
@@ -327,6 +470,11 @@ class PaperIndex(Family):
         ('id="contentpretitle"', 'class="article-pre"'),
         ('id="contentsubtitle"', 'class="article-sub"'),
         ('id="contentauthor"', 'class="article-author"'),
+        ('id="news-header"', 'class="article-head"'),
+        ('id="Text_title"', 'name="share_title"'),
+        ('id="news-con"', 'class="article-body"'),
+        ("id=newslist", 'class="news-list"'),
+        ("<LI class=banci>", '<LI class="page-item">'),
         ('id="PageList"', 'class="page-nav"'),
         ('class="pagelist"', 'class="page-item"'),
         ("<P>", '<div class="para">'),

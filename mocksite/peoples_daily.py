@@ -3,8 +3,13 @@
 Paths: html/YYYY-MM/DD/nbs.D110000<code>_PP.htm
 pages and nw.D110000<code>_YYYYMMDD_N-PP.htm articles; 上一期/下一期 are JavaScript only.
 
-The page template follows the captured rmrb page (2017-10-16); the article page has no
-public capture and follows DOMAIN.md (h3 kicker, h1 title, h2 subtitle, #ozoom body).
+Two skins (REAL-SITES §2.1): ``gmrb`` prints the captured rmrb page of 2017-10-16
+(``#titleList`` titles written by ``document.write(view("…"))``, ``#pageList a#pageLink``);
+``rmrb`` the 2020–24 one (pages ``div.swiper-slide a#pageLink``, titles ``ul.news-list``,
+the label ``p.left.ban``, the PDF ``p.right.btn a`` at ``images/YYYY-MM/DD/PP/
+rmrbYYYYMMDDPP.pdf``), whose shell follows the captured pc/layout page of 2024-12-25. The
+article page has no public capture and follows DOMAIN.md (h3 kicker, h1 title, h2
+subtitle, #ozoom body).
 """
 
 from __future__ import annotations
@@ -49,6 +54,11 @@ def _folder(date: dt.date) -> str:
     return f"html/{date.year}-{date.month:02d}/{date.day:02d}"
 
 
+def _swiper(paper: MockPaper) -> bool:
+    """Whether the paper prints the 2020–24 skin (swiper page list, ``ul.news-list``)."""
+    return paper.variant == "rmrb"
+
+
 class PeoplesDaily(Family):
     name = PEOPLES_DAILY
 
@@ -66,10 +76,15 @@ class PeoplesDaily(Family):
 
     def pdf_path(self, issue: IssuePlan, page: PagePlan) -> str:
         d = issue.date
+        top = "images" if _swiper(issue.paper) else "page"
         return (
-            f"page/{date_format(d, '%Y-%m/%d')}/{page.number}/{issue.paper.slug}"
+            f"{top}/{date_format(d, '%Y-%m/%d')}/{page.number}/{issue.paper.slug}"
             f"{date_format(d, '%Y%m%d')}{page.number}.pdf"
         )
+
+    def lists_page_pdfs(self, paper: MockPaper) -> bool:
+        # The 2020–24 page list links pages only; each page prints its own PDF.
+        return not _swiper(paper)
 
     def page_image_path(self, issue: IssuePlan, page: PagePlan) -> str:
         return self.pdf_path(issue, page)[:-4] + "_b.jpg"
@@ -86,7 +101,7 @@ class PeoplesDaily(Family):
             return Target("entry")
         parts = path.split("/")
         try:
-            if parts[0] == "page" and len(parts) == 5:
+            if parts[0] in ("page", "images") and len(parts) == 5:
                 return Target("asset", dt.date.fromisoformat(f"{parts[1]}-{parts[2]}"))
             if parts[0] == "res" and len(parts) == 4:
                 day = parse_compact_date(parts[2])
@@ -152,7 +167,73 @@ class PeoplesDaily(Family):
             )
         return "".join(items)
 
+    def _swiper_list(self, view: View, here: str) -> str:
+        """The 2020–24 page list: one ``div.swiper-slide`` a page, its link ``a#pageLink``."""
+        return view.memo(
+            ("swiper_list", folder(here)),
+            lambda: "".join(
+                f'\t\t\t\t\t\t\t<div class="swiper-slide">\n\t\t\t\t\t\t\t\t<a id=pageLink '
+                f"href={relative(here, self.page_path(view.issue, p))}>{p.number}版："
+                f"{esc(p.name)}</a>\n\t\t\t\t\t\t\t</div>\n"
+                for p in view.pages
+            ),
+        )
+
+    def _news_list(self, view: View, page: PagePlan, here: str) -> str:
+        """The 2020–24 title list: ``ul.news-list`` of plain links."""
+        return view.memo(
+            ("news_list", page.order, folder(here)),
+            lambda: "".join(
+                f"\t\t\t\t\t\t<li><a href={relative(here, self.article_path(view.issue, a))}>"
+                f"{esc(view.content(a).title)}</a></li>\n"
+                for a in page.articles
+            ),
+        )
+
+    def _render_swiper_page(self, view: View, page: PagePlan) -> str:
+        issue = view.issue
+        here = self.page_path(issue, page)
+        image = relative(here, self.page_image_path(issue, page))
+        pdf = relative(here, self.pdf_path(issue, page))
+        areas = "".join(
+            f'<Area coords="{coords}" shape="polygon" '
+            f'href="{relative(here, self.article_path(issue, art))}">'
+            for art, coords in zip(
+                page.articles, block_coords(len(page.articles), 400, 575), strict=True
+            )
+        )
+        name = esc(view.paper.name)
+        return (
+            _HEAD.format(pagetype="2", title=name) + f"{_SCRIPTS}</head>\n"
+            "<body>\n"
+            '\t\t<div class="main w1000">\n\t\t\t<div class="left paper-box">\n'
+            f'\t\t\t\t<div class="paper">\n\t\t\t\t\t<MAP NAME="PagePicMap">{areas}</MAP>\n'
+            f'\t\t\t\t\t<img width="400" height="575" src="{image}" border="0" '
+            "USEMAP=#PagePicMap>\n\t\t\t\t</div>\n"
+            '\t\t\t\t<div class="paper-bot">\n'
+            f'\t\t\t\t\t<p class="left ban">第{page.number}版：{esc(page.name)}</p>\n'
+            f'\t\t\t\t\t<p class="right btn"><a href="{pdf}">PDF下载</a></p>\n'
+            "\t\t\t\t</div>\n\t\t\t</div>\n"
+            '\t\t\t<div class="right right-main">\n\t\t\t\t<div class="date-box">\n'
+            f'\t\t\t\t\t<p class="date left">{name} <span class="newstime">'
+            f"{page_label_date(issue.date)}</span></p>\n"
+            '\t\t\t\t\t<p class="right">\n'
+            '\t\t\t\t\t\t<span class="prev" onClick="goPrePeriod()">上一期</span>\n'
+            '\t\t\t\t\t\t<span class="next" onClick="goNextPeriod();">下一期</span>\n'
+            "\t\t\t\t\t</p>\n\t\t\t\t</div>\n"
+            '\t\t\t\t<div class="swiper-box">\n\t\t\t\t\t<div class="swiper-container">\n'
+            '\t\t\t\t\t\t<div class="swiper-wrapper">\n'
+            f"{self._swiper_list(view, here)}"
+            "\t\t\t\t\t\t</div>\n\t\t\t\t\t</div>\n\t\t\t\t</div>\n"
+            '\t\t\t\t<div class="news">\n\t\t\t\t\t<ul class="news-list">\n'
+            f"{self._news_list(view, page, here)}"
+            "\t\t\t\t\t</ul>\n\t\t\t\t</div>\n\t\t\t</div>\n\t\t</div>\n"
+            "</body>\n</html>\n"
+        )
+
     def render_page(self, view: View, page: PagePlan, *, index: bool = False) -> str:
+        if _swiper(view.paper):
+            return self._render_swiper_page(view, page)
         issue = view.issue
         here = self.page_path(issue, page)
         image = relative(here, self.page_image_path(issue, page))
@@ -255,9 +336,7 @@ class PeoplesDaily(Family):
             'class="div_center">\n'
             '  <div class="left_c">\n'
             f'    <div class="l_t">{page.number}版:{esc(page.name)}</div>\n'
-            '    <div id="titleList">\n      <ul>\n'
-            f"{self._title_list(view, page, here)}      </ul>\n    </div>\n"
-            f'    <div id="pageList"><ul>\n{self._page_list(view, here, None)}</ul></div>\n'
+            f"{self._article_lists(view, page, here)}"
             "  </div>\n"
             '  <div class="right_c">\n'
             f'    <div id="riqi_">{esc(view.paper.name)} {page_label_date(date)}</div>\n'
@@ -276,11 +355,27 @@ class PeoplesDaily(Family):
             "    </div>\n  </div>\n</div></div>\n</body>\n</html>\n"
         )
 
+    def _article_lists(self, view: View, page: PagePlan, here: str) -> str:
+        """The page's title list and the issue's page list, in the skin of the paper."""
+        if _swiper(view.paper):
+            return (
+                f'    <ul class="news-list">\n{self._news_list(view, page, here)}    </ul>\n'
+                '    <div class="swiper-container"><div class="swiper-wrapper">\n'
+                f"{self._swiper_list(view, here)}    </div></div>\n"
+            )
+        return (
+            '    <div id="titleList">\n      <ul>\n'
+            f"{self._title_list(view, page, here)}      </ul>\n    </div>\n"
+            f'    <div id="pageList"><ul>\n{self._page_list(view, here, None)}</ul></div>\n'
+        )
+
     broken_replacements = (
         ("PagePicMap", "imgmap2"),
         ('id="titleList"', 'class="news-titles"'),
         ('id="pageList"', 'class="page-titles"'),
         ("id=pageLink", "class=page-link"),
+        ('class="news-list"', 'class="news-titles"'),
+        ('class="swiper-slide"', 'class="page-slide"'),
         ("document.write(view(", "renderTitle(("),
         ('<div class="text_c">', '<div class="article-wrap">'),
         ("<h1>", '<div class="headline">'),

@@ -3,7 +3,7 @@
 Usage::
 
     site = MockSite(SiteOptions(seed=0, base_url="http://127.0.0.1:8000"))
-    response = site.render("/lzcb/content/20211020/IssueIndex.htm", now)
+    response = site.render("/lzcb/content/20211020/Page05a.htm", now)
     records = list(site.truth(now))
 
 Every paper is served under ``/<slug>/`` with the same paths below it as the real
@@ -188,7 +188,9 @@ class MockSite:
         page, art = located
         if page.missing or not view.listed(page):
             return NOT_FOUND
-        if target.kind == "issue" and rest == family.issue_path(issue):
+        if target.kind == "stub" and art is None:
+            html, meta_quirk = family.render_stub(view, page), False
+        elif target.kind == "issue" and rest == family.issue_path(issue):
             html, meta_quirk = family.render_page(view, page, index=True), page.meta_charset
         elif target.kind == "page" and art is None and rest == family.page_path(issue, page):
             html, meta_quirk = family.render_page(view, page), page.meta_charset
@@ -236,7 +238,7 @@ class MockSite:
         issue = self.archive.issue(paper.slug, latest) if latest else None
         if issue is None:
             return NOT_FOUND
-        target = relative(rest, self.family(paper, issue.date).issue_path(issue))
+        target = relative(rest, self.family(paper, issue.date).entry_target(issue))
         html = (
             '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
             f'<meta http-equiv="refresh" content="0; URL={esc(target)}">\n'

@@ -141,7 +141,7 @@ def page_record(family: Family, view: View, page: PagePlan) -> dict[str, object]
         # image in any family, and its PDF where the list links it.
         "pdf_url": (
             base + family.pdf_path(issue, page)
-            if not page.missing or family.page_list_pdfs
+            if not page.missing or family.lists_page_pdfs(issue.paper)
             else None
         ),
         "image_url": None if page.missing else base + family.page_image_path(issue, page),

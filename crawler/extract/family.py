@@ -32,7 +32,11 @@ class Skins:
     """The alternative selectors (XPath) a family's templates are known to use, tried in order.
 
     Each tuple lists the skins of one part of a page, most specific first; an extractor
-    takes the first that matches. ``titles`` are (kicker, title, subtitle) element ids.
+    takes the first that matches. ``titles`` are (kicker, title, subtitle) element ids;
+    ``title_stacks`` the same three as XPaths, for templates that print them without ids
+    (an element's text, or an attribute such as ``input/@value``; ``""`` where the
+    template has no such part). ``dates`` locate the printed issue date, ``images`` an
+    article's pictures.
     """
 
     page_lists: tuple[str, ...] = ()
@@ -42,6 +46,9 @@ class Skins:
     bylines: tuple[str, ...] = ()
     pdfs: tuple[str, ...] = ()
     page_labels: tuple[str, ...] = ()
+    title_stacks: tuple[tuple[str, str, str], ...] = ()
+    dates: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
 
 
 def _no_calendar_date(url: str) -> dt.date | None:
@@ -60,6 +67,10 @@ class Family:
     are real links worth following (elsewhere they are computed from the date, and only
     the calendar or the plan adds issues). ``body_ends`` are the closing tags, one of
     which ends every complete document of the family in its last kilobyte.
+    ``issue_refresh`` reads an issue's entry that is only a stub forwarding to the issue's
+    first page by a 0-second ``<meta http-equiv=refresh>`` (大众报业's ``IssueIndex.htm``):
+    it returns the first page's URL, or None for a real page. Scrapy's refresh middleware
+    is off, so the spider follows such a stub itself and reads the issue from the page.
     """
 
     name: str
@@ -74,6 +85,7 @@ class Family:
     static_issue_links: bool = False
     body_ends: tuple[bytes, ...] = (b"</html>",)
     skins: Skins = field(default_factory=Skins)
+    issue_refresh: Callable[[Selector, str], str | None] | None = None
 
     def source_id(self, url: str) -> str | None:
         """The CMS's own id of an article, from its URL (the file stem when no id matches).

@@ -1,14 +1,16 @@
 """Extraction for the PaperIndex family (大众报业: 大众日报, 鲁中晨报): entry, issue, page, article.
 
-URL layout (*inferred*, see DOMAIN.md): ``content/PaperIndex.htm`` redirects by meta refresh to
-``content/YYYYMMDD/IssueIndex.htm``, which is page 01 of the issue and lists every page
-``PageNNXX.htm``; a page links its articles ``ArticelNNNNNXX.htm`` ("Articel" sic) from a
-title list and image hotspots.
+URL layout (REAL-SITES §2.7, §2.8): ``content/PaperIndex.htm`` forwards by a 0-second meta
+refresh to ``content/YYYYMMDD/IssueIndex.htm``, an empty stub that forwards the same way
+to the issue's first page ``Page01NU.htm`` (大众日报; 鲁中晨报's first page is ``Page01a.htm``).
+That page lists every page ``PageNNXX.htm``; a page links its articles
+``ArticelNNNNNXX.htm`` ("Articel" sic) from a title list and image hotspots.
 
-No real page of this family has been captured (the seed's visible text is the only
-witness), so the rules lean on what a reader sees — link texts such as 上一期 and 上一篇,
-labels such as 第05版:淄博, the ids ``contenttitle`` / ``contenttext`` named in DOMAIN.md —
-and each rule is one small function, easy to correct once a real page turns up.
+No raw page of this family is public (sanitized fixtures of 大众日报's stubs and page list,
+crawlers' selectors, and the seed's visible text of one 鲁中晨报 page are the witnesses), so
+the rules lean on what a reader sees — link texts such as 上一期 and 上一篇, labels such as
+第05版:淄博 — and on the :data:`SKINS` of the two templates seen, each rule one small
+function, easy to correct once a real page turns up.
 """
 
 from __future__ import annotations
@@ -61,8 +63,43 @@ _CONTINUATION = re.compile(r"(?:参见|下转|转)\s*第\s*(?P<number>[A-Za-z]?\
 # The title list repeats every article's 参见 row; only the article's own rows count.
 _NOT_IN_TITLE_LIST = "not(ancestor::*[@id='TitleList'])"
 
-#: Where the template prints a page's own label and an article's body.
-SKINS = Skins(page_labels=("//*[@id='PageLabel']",), bodies=("//*[@id='contenttext']",))
+_REFRESH = re.compile(r"^\s*0*(?:\.0*)?\s*[;,]\s*url\s*=\s*['\"]?([^'\"\s;]+)", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^[A-Za-z]?\d{1,3}$")
+# Links of a page list that are not a page's number or name.
+_PAGE_NAV = ("上一版", "下一版", "本版上一期", "本版下一期", "版面导航")
+
+_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+
+#: The templates' skins, 鲁中晨报's (the seed page's) first, then 大众日报's (REAL-SITES §2.7:
+#: the 2020-05 spider's ``#news-header h1``, the 2020-12 template's ``input#Text_title``
+#: values and ``#news-con``, the fixtures' ``LI.banci`` page list).
+SKINS = Skins(
+    # Rows of the page list, one a page. 大众日报 prints ``[01]:头版`` as two links to the
+    # page (number, then name); anywhere else a link labelled 第05版:淄博 is a row.
+    page_lists=(f"//li[{_CLASS.format('banci')}]", "//a[@href]"),
+    page_labels=("//*[@id='PageLabel']",),
+    title_stacks=(
+        (
+            "//*[@id='contentpretitle']",
+            "//*[@id='contenttitle']",
+            "//*[@id='contentsubtitle']",
+        ),
+        (
+            "//*[@id='news-header']//h3",
+            "//*[@id='news-header']//h1",
+            "//*[@id='news-header']//h2",
+        ),
+        ("", "//input[@id='Text_title']/@value", ""),
+    ),
+    bodies=("//*[@id='contenttext']", "//*[@id='news-con']"),
+    bylines=("//*[@id='contentauthor']", "//input[@id='Text_author']/@value"),
+    dates=(f"//*[{_CLASS.format('date')}]", "//input[@id='Text_date']/@value"),
+    images=(
+        "//a[@target='_blank']//img[@src][not(@usemap)]",
+        "//*[@id='contenttext']//img[@src]",
+        f"//*[{_CLASS.format('newspic')}]//img[@src]",
+    ),
+)
 
 # ---------------------------------------------------------------------------------------
 # Shared bits
@@ -125,20 +162,59 @@ def _page_label(selector: Selector) -> tuple[str | None, str | None]:
 
 
 def _page_list(selector: Selector, url: str) -> tuple[PageRef, ...]:
-    """The issue's page list (版面导航): page links labelled 第NN版, in order, de-duplicated."""
+    """The issue's page list (版面导航), in order, one entry a page.
+
+    Rows come from the first of the skins' ``page_lists`` that has any; a row's links to one
+    page give its number and name: a label ``第05版:淄博``, or a bare number (``01``) with
+    the name as another link (``头版``). 上一版/下一版 arrows and 本版上一期 are neither.
+    """
+    rows: list[Selector] = next(
+        (list(found) for query in SKINS.page_lists if (found := selector.xpath(query))), []
+    )
     pages: dict[str, PageRef] = {}
-    for target, node in _links(selector, url, _PAGE_HREF):
-        number, name = parse_page_label(visible_text(node))
-        if number is None or target in pages:
-            continue  # 上一版/下一版 arrows and 本版上一期 are not labelled 第NN版
-        pages[target] = PageRef(
-            order=len(pages) + 1,
-            number=number,
-            name=name,
-            url=target,
-            pdf_url=_pdf_in_row(node, url),
-        )
+    for row in rows:
+        links = [row] if row.root.tag == "a" else row.xpath(".//a[@href] | .//area[@href]")
+        texts: dict[str, list[str]] = {}
+        first: dict[str, Selector] = {}
+        for node in links:
+            target = resolve_link(node.attrib.get("href"), url)
+            if target and _PAGE_HREF.search(target) and target not in pages:
+                texts.setdefault(target, []).append(visible_text(node))
+                first.setdefault(target, node)
+        for target, shown in texts.items():
+            number, name = _number_and_name(shown, split=row.root.tag != "a")
+            if number is None:
+                continue
+            pages[target] = PageRef(
+                order=len(pages) + 1,
+                number=number,
+                name=name,
+                url=target,
+                pdf_url=_pdf_in_row(first[target], url),
+            )
     return tuple(pages.values())
+
+
+def _number_and_name(texts: list[str], *, split: bool) -> tuple[str | None, str | None]:
+    """A page's number and name from the texts of its links in one row.
+
+    >>> _number_and_name(["第05版:淄博"], split=False), _number_and_name(["01", "头版"], split=True)
+    (('05', '淄博'), ('01', '头版'))
+    >>> _number_and_name(["下一版"], split=True), _number_and_name(["06"], split=False)
+    ((None, None), (None, None))
+    """
+    for text in texts:
+        number, name = parse_page_label(text)
+        if number is not None:
+            return number, name
+    if not split:
+        return None, None
+    shown = [normalize_whitespace(t) for t in texts]
+    number = next((t for t in shown if _PAGE_NUMBER.match(t)), None)
+    if number is None:
+        return None, None
+    name = next((t for t in shown if t and t != number and t not in _PAGE_NAV), None)
+    return number.upper(), name
 
 
 def _pdf_in_row(node: Selector, url: str) -> str | None:
@@ -203,10 +279,36 @@ def resolve_entry(selector: Selector, url: str) -> str | None:
     return None
 
 
-def extract_issue(selector: Selector, url: str) -> IssueIndex:
-    """An issue's ``IssueIndex.htm``: date, page list, and the 上一期/下一期 targets.
+def issue_refresh(selector: Selector, url: str) -> str | None:
+    """The first page an issue's stub forwards to: the target of a 0-second meta refresh
+    to a page of the same issue (``IssueIndex.htm`` → ``Page01NU.htm``), else None.
 
-    ``IssueIndex.htm`` is also page 01 itself: :func:`extract_page` reads its articles.
+    >>> from parsel import Selector
+    >>> url = "http://e.cn/dzrb/content/20260927/IssueIndex.htm"
+    >>> stub = Selector(text="<META HTTP-EQUIV='REFRESH' CONTENT='0; URL=Page01NU.htm'>")
+    >>> issue_refresh(stub, url)
+    'http://e.cn/dzrb/content/20260927/Page01NU.htm'
+    >>> away = '<meta http-equiv="refresh" content="0; url=../20260926/Page01NU.htm">'
+    >>> issue_refresh(Selector(text=away), url) is None
+    True
+    """
+    day = issue_date_from_url(url)
+    for content in selector.xpath(
+        "//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content"
+    ).getall():
+        match = _REFRESH.match(content)
+        if not match:
+            continue
+        target = canonical_url(match.group(1), url)
+        if day is not None and issue_date_from_url(target) == day and _PAGE_HREF.search(target):
+            return target
+    return None
+
+
+def extract_issue(selector: Selector, url: str) -> IssueIndex:
+    """An issue's first page: date, page list, and the 上一期/下一期 targets.
+
+    The page is page 01 itself: :func:`extract_page` reads its articles.
     """
     date = issue_date_from_url(url) or parse_printed_date(" ".join(_body_lines(selector)))
     if date is None:
@@ -292,9 +394,7 @@ def _continuations(selector: Selector, url: str) -> tuple[Continuation, ...]:
 def _images(selector: Selector, url: str) -> tuple[Image, ...]:
     """Article pictures (``<a target=_blank><img>`` or inside the text) with their captions."""
     images: dict[str, Image] = {}
-    for img in selector.xpath(
-        "//img[@src][not(@usemap)][ancestor::a[@target='_blank'] or ancestor::*[@id='contenttext']]"
-    ):
+    for img in selector.xpath(" | ".join(SKINS.images)):
         src = resolve_link(img.attrib.get("src"), url)
         if src is None or src in images:
             continue
@@ -324,12 +424,38 @@ def _neighbour(selector: Selector, url: str, word: str) -> str | None:
 
 
 def _printed_date(selector: Selector) -> dt.date | None:
-    """The date the article page prints (``<td class=date>2021/10/20``), else the first one."""
-    for text in selector.xpath("//*[contains(concat(' ', @class, ' '), ' date ')]//text()"):
-        found = parse_printed_date(text.get())
-        if found:
-            return found
+    """The date the article page prints (``<td class=date>2021/10/20``, 大众日报's
+    ``input#Text_date``), else the first one."""
+    for query in SKINS.dates:
+        for node in selector.xpath(query):
+            found = parse_printed_date(_text_of(node))
+            if found:
+                return found
     return parse_printed_date(" ".join(_body_lines(selector)))
+
+
+def _text_of(node: Selector) -> str:
+    """An element's cleaned one-line text, or an attribute's value (``input/@value``)."""
+    raw = node.root if isinstance(node.root, str) else visible_text(node)
+    return normalize_whitespace(strip_template_garbage(raw))
+
+
+def _first(selector: Selector, query: str) -> str | None:
+    """The first non-empty text of a skin's XPath; None when it has none (or is ``""``)."""
+    if not query:
+        return None
+    return next((text for node in selector.xpath(query) if (text := _text_of(node))), None)
+
+
+def _title_stack(selector: Selector, url: str) -> tuple[str | None, str, str | None]:
+    """(kicker, title, subtitle) from the first of the skins' stacks that has a title."""
+    for kicker, title, subtitle in SKINS.title_stacks:
+        found = _first(selector, title)
+        if found:
+            return _first(selector, kicker), found, _first(selector, subtitle)
+    raise ExtractionError(
+        f"no article title (span#contenttitle, #news-header h1, input#Text_title) in {url}"
+    )
 
 
 def _authors(byline: str | None, paragraphs: tuple[str, ...]) -> tuple[Author, ...]:
@@ -344,9 +470,7 @@ def _authors(byline: str | None, paragraphs: tuple[str, ...]) -> tuple[Author, .
 
 def extract_article(selector: Selector, url: str) -> Article:
     """An article page (``ArticelNNNNNXX.htm``) as a clean :class:`~crawler.items.Article`."""
-    title = _field(selector, "contenttitle")
-    if title is None:
-        raise ExtractionError(f"no article title (span#contenttitle) in {url}")
+    kicker, title, subtitle = _title_stack(selector, url)
     body = next(
         (
             [line for node in nodes for line in raw_lines(node)]
@@ -357,13 +481,14 @@ def extract_article(selector: Selector, url: str) -> Article:
     )
     # A continued part opens with （上接第01版）; the note is navigation, not text.
     cleaned, _jumps = take_jump_notes(clean_paragraphs(body))
-    byline, paragraphs = split_byline(cleaned, _field(selector, "contentauthor"))
+    printed = next((found for q in SKINS.bylines if (found := _first(selector, q))), None)
+    byline, paragraphs = split_byline(cleaned, printed)
     number, name = _page_label(selector)
     return Article(
         url=canonical_url(url),
         title=title,
-        kicker=_field(selector, "contentpretitle") or _field(selector, "contentintrotitle"),
-        subtitle=_field(selector, "contentsubtitle"),
+        kicker=kicker or _field(selector, "contentintrotitle"),
+        subtitle=subtitle,
         byline=byline,
         authors=_authors(byline, paragraphs),
         dateline=find_dateline(paragraphs),
@@ -389,4 +514,5 @@ FAMILY = Family(
     date_in_url=issue_date_from_url,
     static_issue_links=True,
     skins=SKINS,
+    issue_refresh=issue_refresh,
 )

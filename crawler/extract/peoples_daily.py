@@ -23,14 +23,28 @@ from crawler.urls import resolve_link
 if TYPE_CHECKING:
     from parsel import Selector
 
-#: The variant's skins: the title list, whose links write their titles with
-#: ``document.write(view("…"))``, then a hidden table repeating the titles as plain text in
-#: ``div#mp_nw…`` (used when the script form is missing); the ``h4`` byline.
+_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+
+#: The variant's skins (REAL-SITES §2.1). 2017: the title list, whose links write their
+#: titles with ``document.write(view("…"))``, and a hidden table repeating them as plain
+#: text in ``div#mp_nw…`` (used when the script form is missing). 2020–24: pages in
+#: ``div.swiper-slide``, titles in ``ul.news-list``, the page's label in ``p.left.ban``
+#: and its PDF in ``p.right.btn a``. Both: the ``h4`` byline.
 SKINS = replace(
     common.SHARED_SKINS,
+    page_lists=(
+        *common.SHARED_SKINS.page_lists,
+        f"//div[{_CLASS.format('swiper-slide')}]//a[@href]",
+    ),
     title_lists=(
         "//*[@id='titleList']//a[@href]",
+        f"//ul[{_CLASS.format('news-list')}]//a[@href]",
         "//a[@href][div[starts-with(@id, 'mp_')]]",
+    ),
+    page_labels=(f"//p[{_CLASS.format('ban')}]",),
+    pdfs=(
+        f"//p[{_CLASS.format('btn')}]//a[contains(translate(@href, 'PDF', 'pdf'), '.pdf')]/@href",
+        *common.SHARED_SKINS.pdfs,
     ),
     bylines=("//h4",),
 )
@@ -89,9 +103,25 @@ def extract_issue(selector: Selector, url: str) -> IssueIndex:
     return common.computed_issue(selector, url, SKINS)
 
 
+def page_label(selector: Selector) -> tuple[str | None, str | None]:
+    """The label a page prints for itself: the 2020–24 ``p.left.ban`` (``第01版：要闻``),
+    else the 2017 label outside any link.
+
+    >>> from parsel import Selector
+    >>> page_label(Selector(text='<p class="left ban">第01版：要闻</p>'))
+    ('01', '要闻')
+    """
+    for query in SKINS.page_labels:
+        for node in selector.xpath(query):
+            number, name = common.page_label(visible_text(node))
+            if number is not None:
+                return number, name
+    return printed_page_label(selector)
+
+
 def extract_page(selector: Selector, url: str) -> PageContent:
     """A page (版): label, articles (title list, then hotspots), PDF, page image, page list."""
-    return common.page_content(selector, url, title_refs(selector, url), printed_page_label, SKINS)
+    return common.page_content(selector, url, title_refs(selector, url), page_label, SKINS)
 
 
 _ARTICLE_PAGE = re.compile(r"nw\.D110000\w+?_(?P<date>\d{8})_\d+-(?P<page>[A-Za-z]?\d+)\.htm")

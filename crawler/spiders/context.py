@@ -23,6 +23,14 @@ class CalendarContext:
 
 
 @dataclass(frozen=True, slots=True)
+class IssueContext:
+    """An issue's first page reached through its entry's refresh stub (``IssueIndex.htm``
+    → ``Page01NU.htm``): the entry's URL, which the issue is stored and tracked under."""
+
+    entry: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageContext:
     """A page (版): its entry in the issue's page list."""
 
@@ -55,4 +63,4 @@ class PartContext:
     order: int | None = None
 
 
-Context = CalendarContext | PageContext | ArticleContext | PartContext
+Context = CalendarContext | IssueContext | PageContext | ArticleContext | PartContext

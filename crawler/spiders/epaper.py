@@ -72,6 +72,7 @@ from crawler.spiders.context import (
     ArticleContext,
     CalendarContext,
     Context,
+    IssueContext,
     PageContext,
     PartContext,
 )
@@ -380,14 +381,17 @@ class EpaperSpider(scrapy.Spider):
         self._stat(slug, "failures")
         self.problems.append(f"{slug}: the calendar {request.url} failed ({reason})")
 
-    def parse_issue(self, response: Response) -> Iterator[Any]:
+    def parse_issue(self, response: Response, context: IssueContext | None = None) -> Iterator[Any]:
         meta = response.meta
         slug, day = meta[META_PAPER], meta[META_DATE]
         key: IssueKey = (slug, day)
         url = requested_url(response)
+        # The issue is stored under its entry, even when a refresh stub led to this page.
+        entry = context.entry if context is not None else url
         paper = self.plans[slug].paper
         family = self._family(key)
         soft: list[str] = []
+        forward: list[str] = []
 
         def issue_index(f: Family, selector: Selector) -> IssueIndex | None:
             # A 200 page that says "no such issue" (the era's soft_404) is no index.
@@ -398,11 +402,19 @@ class EpaperSpider(scrapy.Spider):
                 if reason is not None:
                     soft.append(reason)
                     return None
+            if f.issue_refresh is not None and context is None:
+                target = f.issue_refresh(selector, url)
+                if target is not None:
+                    forward.append(target)
+                    return None
             return f.extract_issue(selector, url)
 
         index, failed = self._extract(response, key, issue_index)
         if soft:
             yield from self._no_issue(response.request, soft[0])  # type: ignore[arg-type]
+            return
+        if forward:
+            yield from self._forward_issue(key, url, forward[0], bool(meta.get(META_LISTED)))
             return
         if index is None:
             yield from self._fail_url(url, failed, "issue")
@@ -422,7 +434,7 @@ class EpaperSpider(scrapy.Spider):
         yield IssueItem(
             paper=slug,
             date=day,
-            url=url,
+            url=entry,
             page_count=len(index.pages),
             capture=meta.get(META_CAPTURE),
         )
@@ -446,6 +458,23 @@ class EpaperSpider(scrapy.Spider):
         if family.static_issue_links:
             yield from self._adjacent_issues(paper, (index.prev_issue_url, index.next_issue_url))
         yield from self._resolve(url)
+
+    def _forward_issue(self, key: IssueKey, stub: str, target: str, listed: bool) -> Iterator[Any]:
+        """An issue's entry that only forwards (a 0-second refresh stub): its first page is
+        fetched as the issue's index, once. A stub forwarding to a URL the run has asked for
+        already is a loop, and fails the issue."""
+        if self.tracker.seen(target):
+            yield from self._fail_url(stub, "parse: refresh to a URL asked for already", "issue")
+            return
+        refused = self._refusal(target)
+        if refused is not None:
+            self._stat(key[0], "links_refused")
+            yield from self._fail_url(stub, refused, "issue")
+            return
+        self.tracker.expect(key, target, "issue")
+        meta = {META_PAPER: key[0], META_DATE: key[1], META_KIND: "issue", META_LISTED: listed}
+        yield self._request(target, self.parse_issue, meta, IssueContext(stub))
+        yield from self._resolve(stub)
 
     def _adjacent_issues(self, paper: Paper, urls: tuple[str | None, ...]) -> Iterator[Request]:
         """Cross-check the calendar with 上一期/下一期: an issue it missed is fetched too."""

@@ -51,7 +51,7 @@ def test_a_partial_issue_whose_index_now_answers_404_becomes_missing(
     def index(path: str, answer: Answer | None) -> Answer:
         return status["code"], {"Content-Type": "text/html; charset=utf-8"}, b"<html></html>"
 
-    rule = Rule(re.compile(r"/20211029/IssueIndex\.htm$"), index, upstream=False)
+    rule = Rule(re.compile(r"/20211029/Page01a\.htm$"), index, upstream=False)
     with hostile_proxy(mocksite, [rule]) as site:
         args = ["--since", day, "--until", day]
         settings = ["RETRY_TIMES=0"]

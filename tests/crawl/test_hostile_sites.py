@@ -50,15 +50,15 @@ def stamp(day: dt.date) -> str:
 
 
 def first_article(day: dt.date) -> re.Pattern[str]:
-    return re.compile(rf"/{stamp(day)}/Articel01001[A-Z]+\.htm$")
+    return re.compile(rf"/{stamp(day)}/Articel01001[A-Za-z]+\.htm$")
 
 
 def second_article(day: dt.date) -> re.Pattern[str]:
-    return re.compile(rf"/{stamp(day)}/Articel01002[A-Z]+\.htm$")
+    return re.compile(rf"/{stamp(day)}/Articel01002[A-Za-z]+\.htm$")
 
 
 def second_page(day: dt.date) -> re.Pattern[str]:
-    return re.compile(rf"/{stamp(day)}/Page02[A-Z]+\.htm$")
+    return re.compile(rf"/{stamp(day)}/Page02[A-Za-z]+\.htm$")
 
 
 def rewrite_body(change: bytes, marker: bytes, *, before: bool = False) -> Rewrite:
@@ -114,7 +114,7 @@ def lzcb_rules(site: MockSiteProcess, trap: Trap) -> list[Rule]:
         source = next(p for p in site_paths(site, ENDLESS) if real.search(p))
         status, headers, body = site.get(source)
         body = re.sub(
-            rb'href="Articel\d+[A-Z]+\.htm">\xe4\xb8\x8b\xe4\xb8\x80\xe7\xaf\x87',  # 下一篇
+            rb'href="Articel\d+[A-Za-z]+\.htm">\xe4\xb8\x8b\xe4\xb8\x80\xe7\xaf\x87',  # 下一篇
             f'href="Articel9{number + 1:04d}ZZ.htm">下一篇'.encode(),
             body,
         )

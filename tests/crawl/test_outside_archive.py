@@ -105,6 +105,32 @@ def test_the_gone_status_on_an_issue_index_is_a_date_outside_the_archive(
     assert "0 failures" in run.stdout
 
 
+def test_a_partial_nbs_issue_that_left_the_window_is_missing_with_its_reason(
+    site: MockSiteProcess, archive: tuple[str, Engine]
+) -> None:
+    """人民日报's nbs era (to 2024-11-30), stored partial while the site still kept it, is
+    retried once the site's two years have passed it (2026-12-01: the whole era answers 403)
+    by a run whose clock is a few days behind: missing with the status, no failure."""
+    url, engine = archive
+    day = "2024-11-28"
+    try:
+        site.set_clock(now=f"{day}T06:00")  # half uploaded: the run stores it partial
+        first = run_epaper(site, url, ["crawl", "rmrb", "--since", day, "--until", day], today=day)
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert stored(engine, "rmrb") == {day: ("partial", None)}
+        site.set_clock(now="2026-12-01T12:00")
+        assert site.get("/rmrb/html/2024-11/28/nbs.D110000renmrb_01.htm")[0] == 403
+        assert site.get("/rmrb/html/2024-11/30/nbs.D110000renmrb_01.htm")[0] == 403
+        retry = run_epaper(
+            site, url, ["retry", "rmrb", "--since", day, "--until", day], today="2026-11-27"
+        )
+    finally:
+        site.set_clock(now=f"{SITE_TODAY.isoformat()}T12:00")
+    assert retry.returncode == 0, retry.stderr[-3000:]
+    assert stored(engine, "rmrb") == {day: ("missing", "403")}
+    assert failures(engine) == []
+
+
 def test_a_soft_404_page_on_a_listed_day_is_missing_with_its_reason(
     site: MockSiteProcess, archive: tuple[str, Engine]
 ) -> None:

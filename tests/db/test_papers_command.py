@@ -103,7 +103,7 @@ def test_the_stored_papers_come_with_their_first_and_last_issue(
     lzcb = next(r for r in table if r["slug"] == "lzcb")
     assert (lzcb["stored_issues"], lzcb["stored_complete"]) == ("2", "1")  # "missing" is none
     assert (lzcb["stored_first"], lzcb["stored_last"]) == ("2021-10-08", "2021-10-20")
-    assert lzcb["uncertain"] == "first_issue, entry"
+    assert lzcb["uncertain"] == "first_issue"
     assert lzcb["evidence"] == "2022-12-10"
     assert next(r for r in table if r["slug"] == "rmrb")["stored_issues"] == ""
     old = table[-1]

@@ -72,15 +72,36 @@ def records(site: MockSite, days: dict[str, list[str]], kind: str) -> Iterator[d
 # --- entry and issue ---------------------------------------------------------------------
 
 
+FIRST_PAGES = {"dzrb": "Page01NU.htm", "lzcb": "Page01a.htm"}
+
+
+def first_page(site: MockSite, url: str) -> str:
+    """The issue's first page: ``url`` itself, or where its refresh stub forwards."""
+    return pi.issue_refresh(fetch(site, url), url) or url
+
+
 @pytest.mark.parametrize("slug", sorted(WINDOWS))
-def test_entry_redirects_to_the_latest_issue(site: MockSite, slug: str) -> None:
+def test_entry_redirects_to_the_latest_issue_through_its_stub(site: MockSite, slug: str) -> None:
     url = f"{site.options.base_url}/{slug}/content/PaperIndex.htm"
-    issue_url = pi.resolve_entry(fetch(site, url), url)
-    assert issue_url is not None
-    assert issue_url.endswith("/IssueIndex.htm")
-    issue = pi.extract_issue(fetch(site, issue_url), issue_url)
+    stub = pi.resolve_entry(fetch(site, url), url)
+    assert stub is not None
+    assert stub.endswith("/IssueIndex.htm")
+    # The stub is empty: its 0-second refresh names the first page, where the issue is read.
+    assert pi.extract_issue(fetch(site, stub), stub).pages == ()
+    page = pi.issue_refresh(fetch(site, stub), stub)
+    assert page is not None
+    assert page == stub.replace("IssueIndex.htm", FIRST_PAGES[slug])
+    issue = pi.extract_issue(fetch(site, page), page)
     assert issue.date <= NOW.date()
-    assert issue.pages
+    assert issue.pages[0].url == page
+
+
+def test_a_refresh_elsewhere_is_not_followed() -> None:
+    """Only a 0-second refresh to a page of the same issue forwards an issue's entry."""
+    url = "http://e.cn/dzrb/content/20250303/IssueIndex.htm"
+    for content in ("5; URL=Page01NU.htm", "0; URL=../20250302/Page01NU.htm", "0; URL=x.htm"):
+        html = f'<meta http-equiv="refresh" content="{content}">'
+        assert pi.issue_refresh(Selector(text=html), url) is None, content
 
 
 def test_issue_page_list_and_neighbours(site: MockSite) -> None:
@@ -91,22 +112,29 @@ def test_issue_page_list_and_neighbours(site: MockSite) -> None:
         issues = [r for r in recs if r["kind"] == "issue" and r.get("status") == "complete"]
         assert len(issues) >= 2
         for number, rec in enumerate(issues):
-            url = str(rec["url"])
+            url = first_page(site, str(rec["url"]))
             got = pi.extract_issue(fetch(site, url), url)
             pages = sorted(
                 (r for r in recs if r["kind"] == "page" and r["date"] == rec["date"]),
                 key=lambda r: int(str(r["order"])),
             )
+            # 大众日报's page list links no PDF: each page prints its own.
             assert [to_jsonable(p) for p in got.pages] == [
                 {k: p[k] for k in ("order", "number", "name", "url", "pdf_url")}
                 | {"image_url": None}
+                | ({"pdf_url": None} if slug == "dzrb" else {})
                 for p in pages
             ]
             assert got.date.isoformat() == rec["date"]
+            # 上一期/下一期 link the neighbours' IssueIndex.htm: the spider takes their dates.
             if number + 1 < len(issues):
-                assert got.next_issue_url == issues[number + 1]["url"]
+                assert pi.issue_date_from_url(str(got.next_issue_url)) == dt.date.fromisoformat(
+                    str(issues[number + 1]["date"])
+                )
             if number > 0:
-                assert got.prev_issue_url == issues[number - 1]["url"]
+                assert pi.issue_date_from_url(str(got.prev_issue_url)) == dt.date.fromisoformat(
+                    str(issues[number - 1]["date"])
+                )
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -133,16 +161,79 @@ def test_every_page_lists_its_articles_in_order(site: MockSite, days: dict[str, 
         assert got_order == [a["url"] for a in expected]
 
 
-def test_issue_index_is_page_one(site: MockSite, days: dict[str, list[str]]) -> None:
-    rec = next(r for r in records(site, days, "issue") if r.get("status") == "complete")
-    page_one = next(
-        p for p in records(site, days, "page") if p["date"] == rec["date"] and p["order"] == 1
+@pytest.mark.parametrize("slug", sorted(WINDOWS))
+def test_the_issue_entry_leads_to_page_one(
+    site: MockSite, days: dict[str, list[str]], slug: str
+) -> None:
+    rec = next(
+        r for r in records(site, {slug: days[slug]}, "issue") if r.get("status") == "complete"
     )
-    url = str(rec["url"])
-    as_index = pi.extract_page(fetch(site, url), url)
-    as_page = pi.extract_page(fetch(site, str(page_one["url"])), str(page_one["url"]))
-    assert as_index.articles == as_page.articles
-    assert (as_index.number, as_index.name) == ("01", page_one["name"])
+    page_one = next(
+        p
+        for p in records(site, {slug: days[slug]}, "page")
+        if p["date"] == rec["date"] and p["order"] == 1
+    )
+    url = first_page(site, str(rec["url"]))
+    assert url == page_one["url"]
+    got = pi.extract_page(fetch(site, url), url)
+    assert (got.number, got.name) == ("01", page_one["name"])
+    assert len(got.articles) == page_one["listed_count"]
+
+
+def test_dazhong_page_list_number_and_name_are_one_page(site: MockSite) -> None:
+    """大众日报 prints ``[01]:头版``, two links to one page, and a 下一版 row: one entry a page,
+    with both its number and its name."""
+    day = WINDOWS["dzrb"][0]
+    recs = list(site.truth(NOW, papers=("dzrb",), since=day, until=day))
+    pages = [r for r in recs if r["kind"] == "page"]
+    url = first_page(site, str(next(r for r in recs if r["kind"] == "issue")["url"]))
+    html = site.render(urlsplit(url).path, NOW).body.decode()
+    assert (
+        f'<A href="Page01NU.htm">01</A></SPAN>]:<A href="Page01NU.htm">{pages[0]["name"]}' in html
+    )
+    assert ">下一版</A>" in html
+    got = pi.extract_issue(fetch(site, url), url)
+    assert [(p.number, p.name, p.url) for p in got.pages] == [
+        (p["number"], p["name"], p["url"]) for p in pages
+    ]
+    assert got.pages[0].name == "头版"
+
+
+def test_split_page_links_by_hand() -> None:
+    html = """<ul><LI class=banci>[<SPAN class=banci-A01><A href="Page01NU.htm">01</A></SPAN>]:
+    <A href="Page01NU.htm">头版</A></LI>
+    <LI class=banci>[<SPAN><A href="Page02NU.htm">02</A></SPAN>]:
+    <A href="Page02NU.htm">要闻</A></LI>
+    <LI class=banci><A href="Page02NU.htm">下一版</A></LI></ul>
+    <p>参见第<a href="Page05NU.htm">05</a>版--<a href="Page05NU.htm">体育</a></p>"""
+    got = pi.extract_issue(Selector(text=html), "http://e.cn/dzrb/content/20260927/Page01NU.htm")
+    assert [(p.order, p.number, p.name, p.url.rsplit("/", 1)[1]) for p in got.pages] == [
+        (1, "01", "头版", "Page01NU.htm"),
+        (2, "02", "要闻", "Page02NU.htm"),
+    ]
+
+
+def test_dazhong_article_template_by_hand() -> None:
+    """大众日报's article skins: ``#news-header h1`` (2020-05), else ``input#Text_title``'s
+    value (2020-12), with ``#news-con`` and the ``input#Text_*`` byline and date."""
+    url = "http://e.cn/dzrb/content/20260703/Articel01003MT.htm"
+    body = '<div id="news-con"><p>　　第一段。</p><p><b>小标题</b></p></div>'
+    inputs = (
+        '<input type=hidden id="Text_title" value="输入框里的标题">'
+        '<input type=hidden id="Text_author" value="本报记者 张三">'
+        '<input type=hidden id="Text_date" value="2026-07-03">'
+    )
+    header = '<div id="news-header"><h3>引题</h3><h1>页面上的标题</h1></div>'
+    got = pi.extract_article(Selector(text=f"<body>{header}{inputs}{body}</body>"), url)
+    assert (got.kicker, got.title, got.subtitle) == ("引题", "页面上的标题", None)
+    assert got.paragraphs == ("第一段。", "小标题")
+    assert [(a.name, a.role) for a in got.authors] == [("张三", "记者")]
+    assert got.date == dt.date(2026, 7, 3)
+    only_inputs = pi.extract_article(Selector(text=f"<body>{inputs}{body}</body>"), url)
+    assert (only_inputs.kicker, only_inputs.title) == (None, "输入框里的标题")
+    assert only_inputs.byline == "本报记者 张三"
+    with pytest.raises(ExtractionError, match="Text_title"):
+        pi.extract_article(Selector(text=f"<body>{body}</body>"), url)
 
 
 # --- articles ------------------------------------------------------------------------------

@@ -139,7 +139,7 @@ def test_page_label_and_date_as_printed(seed: SeedLayout) -> None:
 # --- the seed page as the mock site serves it, extracted like any PaperIndex page ----------
 
 MOCK_NOW = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-ISSUE_PATH = "/lzcb/content/20211020/IssueIndex.htm"
+ISSUE_PATH = "/lzcb/content/20211020/Page01a.htm"
 
 
 @pytest.fixture(scope="module")

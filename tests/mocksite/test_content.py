@@ -65,7 +65,8 @@ def test_same_seed_serves_the_same_bytes(site: MockSite) -> None:
 
 def test_another_seed_serves_other_articles(site: MockSite) -> None:
     other = MockSite(SiteOptions(seed=1, base_url=BASE))
-    paths = [p for p in sample_paths(site) if "content" in p or "IssueIndex" in p]
+    # IssueIndex.htm is the same refresh stub whatever the seed.
+    paths = [p for p in sample_paths(site) if "content" in p and "IssueIndex" not in p]
     differing = [p for p in paths if site.render(p, NOW).body != other.render(p, NOW).body]
     assert len(differing) >= len(paths) - 1  # an index may 404 on a holiday of the other seed
 
@@ -340,8 +341,13 @@ def test_entry_page_forwards_to_the_newest_issue(site: MockSite, entry: str, slu
         for r in site.truth(NOW, papers=(slug,), since=dt.date(2025, 3, 24))
         if r["kind"] == "issue"
     ]
-    assert f"{BASE}{entry}".rsplit("/", 1)[0] + "/" + target == issues[-1]["url"] or (
-        issues[-1]["url"].endswith(target.lstrip("./"))  # type: ignore[union-attr]
+    newest = str(issues[-1]["url"])
+    if "/content/" in newest:
+        # PaperIndex forwards to the issue's IssueIndex.htm stub (鲁中晨报's issue is entered
+        # at its first page, where the stub forwards in turn).
+        newest = newest.rsplit("/", 1)[0] + "/IssueIndex.htm"
+    assert f"{BASE}{entry}".rsplit("/", 1)[0] + "/" + target == newest or (
+        newest.endswith(target.lstrip("./"))
     )
 
 

@@ -28,7 +28,7 @@ NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))
 
 #: sha256 of the body of each document: every family and paper, issue indexes, articles
 #: with images, second parts, GBK, rmrb on both sides of its switch, a calendar, an entry
-#: page and a PDF.
+#: page and a PDF; PaperIndex's IssueIndex.htm refresh stubs and the first pages they name.
 DIGESTS = {
     "/rmrb/pc/layout/202503/28/node_01.html": (
         "e36ea5349bfda3ff7da43260a7f4afa0074cb6b48c939ae5f2839f5be6c52ed4"
@@ -37,10 +37,10 @@ DIGESTS = {
         "3f737421bb012fedf6daa0079d650c9a092eaeff857111f918bd3f7f46fe8480"
     ),
     "/rmrb/html/2024-11/20/nbs.D110000renmrb_01.htm": (
-        "1497d94d4d432d65b78b203245f0bd9b42c6771dde8f11184c84998eb919b4bd"
+        "d7ec143baace2a6ff40f0975a28f8ef4e83e09de9cc2a50549640fa3fed7bba0"
     ),
     "/rmrb/html/2024-11/20/nw.D110000renmrb_20241120_1-01.htm": (
-        "5ae3d015763e3042e833aa6d7bf311a17752cbaf7e750710088e4fcd46177278"
+        "ae7437e41a21e39bfe118e149913463c985ddc1c952730770ef8b2d34ebae373"
     ),
     "/gmrb/html/2025-03/28/nbs.D110000gmrb_01.htm": (
         "91e921495ef73adcbee17ff6d1a032d953e834a91b244109cd75cbce89c3d9c4"
@@ -79,16 +79,22 @@ DIGESTS = {
         "2decd55269a30a962dccd28561ab06b1ef683d4f7e27ec94df569f170fa18f96"
     ),
     "/dzrb/content/20250328/IssueIndex.htm": (
-        "056b064723245c24e9b72bbc0cd027798c804823f0eabdbb48506773445eca1f"
+        "eb0cdc7fb43377971ea04de2aa03f815a38209c98985501a74916b4965cf6ecc"
     ),
-    "/dzrb/content/20250328/Articel02004RY.htm": (
-        "3c36aa764e1046135abe7fca3702a38a39477826a4f5daab55b749ec5086d7a8"
+    "/dzrb/content/20250328/Articel02004MT.htm": (
+        "dbd53a2c48563b0c347fbb267a81c525f8f8f8be62f0b5462106ef5febbe440a"
+    ),
+    "/dzrb/content/20250328/Page01NU.htm": (
+        "82f30068da651c532ff11caf46a8579a98ef27854f702b178a7084f5604dbff1"
+    ),
+    "/lzcb/content/20250328/Page01a.htm": (
+        "374986710edde9990b8010a9613331c17c2707862f8aaba68d24fc39b4a5310f"
     ),
     "/lzcb/content/20250328/IssueIndex.htm": (
-        "cfe3421774241fc9ad2c18cbf28d0d2e61f3dcdacd7ead38b2477ec534579bcf"
+        "8fefc1079671d5bd73508688aaf6b7eb3d2096dfeb665fae017a0008123a92dd"
     ),
-    "/lzcb/content/20250328/Articel01003JH.htm": (
-        "c8a8643e735eacfd76979185805b88838bd904e744509b73cdbaf4271bd05b61"
+    "/lzcb/content/20250328/Articel01003a.htm": (
+        "ee17269ceadeb2c3df2ee6938653cb3be22e7599fa88762b484e9c36d5dd3ddb"
     ),
     "/kjrb/html/2025-03/period.xml": (
         "763a8720f6e0e8ca88a51badd297755a1571fe29be61c1479c7af0404944b6d1"
@@ -104,7 +110,7 @@ DIGESTS = {
 #: sha256 of the ground truth of one paper and day (JSON, sorted keys, one record a line).
 TRUTH_DIGESTS = {
     ("jjjcb", "2025-03-27"): "32ff68141eb75b8f2c39945ff70988abb4ef01a60d1eb50aedffd68896bbea07",
-    ("dzrb", "2025-03-28"): "6d920249b14a0bf0648d97fbfa1d865b6cd355360cf45458757e1913241ed6d5",
+    ("dzrb", "2025-03-28"): "c41b7518f22100eae60b5f8c08e350f60dba50287fcdb45044f468cf2c9f111b",
 }
 
 

@@ -98,6 +98,14 @@ def test_truth_articles_are_exactly_the_linked_articles(
     index_url = str(issue["url"])
     index = fetch(site, index_url)
     assert index.status == 200
+    refresh = Selector(text=html_text(index)).xpath(
+        "//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content"
+    )
+    if refresh:
+        # An empty stub (大众日报's IssueIndex.htm): the issue is read from its first page.
+        index_url = urljoin(index_url, refresh.get("").split("=", 1)[1].strip("'\" "))
+        index = fetch(site, index_url)
+        assert index.status == 200
     folder = posixpath.dirname(index_url)
     listed = {without_query(u) for u in links(index_url, index) if is_page(u)}
     listed = {u for u in listed if posixpath.dirname(u) == folder}
