@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from crawler.db.queries import StoredIssue
-from crawler.extract.families import get_family
 from crawler.params import CrawlParams, Mode
 from crawler.registry import NoIssueError, Paper
 
@@ -123,8 +122,12 @@ def months(dates: list[dt.date]) -> tuple[tuple[int, int], ...]:
 
 
 def has_calendar(paper: Paper, day: dt.date) -> bool:
-    """Whether the family of the paper's era on ``day`` publishes a calendar."""
-    return get_family(paper.era_for(day).family).calendar is not None
+    """Whether the site publishes its family's calendar in the paper's era on ``day``
+    (False outside every era: a month's days before the first issue have no calendar)."""
+    try:
+        return paper.era_for(day).calendar
+    except NoIssueError:
+        return False
 
 
 def plan_paper(

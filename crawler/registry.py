@@ -144,8 +144,10 @@ class Era:
     ``start`` and ``end`` are inclusive; ``end`` is None for the era that still runs.
     ``base_url`` is the era's host and directory ("" in a hand-made era: the paper's);
     ``root`` is relative to it and ends with ``/``. ``window``, ``soft_404`` and
-    ``gone_status`` are in force for the era (its own, else the paper's). ``evidence`` and
-    ``uncertain`` (the whole era) or ``uncertain_fields`` (some keys) say how sure it is.
+    ``gone_status`` are in force for the era (its own, else the paper's). ``calendar`` says
+    whether the era's site publishes its family's calendar (``period.xml``): the family's
+    default, or the era's ``calendar = true/false``. ``evidence`` and ``uncertain`` (the
+    whole era) or ``uncertain_fields`` (some keys) say how sure it is.
     """
 
     family: str
@@ -157,6 +159,7 @@ class Era:
     window: Window | None = None
     soft_404: SoftNotFound = SoftNotFound()
     gone_status: tuple[int, ...] = ()
+    calendar: bool = False
     evidence: tuple[Evidence, ...] = ()
     uncertain: bool = False
     uncertain_fields: tuple[str, ...] = ()
@@ -249,7 +252,7 @@ class Paper:
         >>> rmrb.root_url(dt.date(2024, 11, 30))
         'http://paper.people.com.cn/rmrb/html/'
         >>> rmrb.root_url(dt.date(2024, 12, 1), "http://127.0.0.1:8000/{slug}/")
-        'http://127.0.0.1:8000/rmrb/pc/'
+        'http://127.0.0.1:8000/rmrb/pc/layout/'
         """
         era = self.era_for(day)
         return self.era_base_url(era, override) + era.root
@@ -481,9 +484,13 @@ def parse_registry(text: str, source: str = "<string>") -> Registry:
 #: Keys a paper and an era may both give: what the site answers outside its archive, and
 #: how sure the entry is.
 _SHARED_KEYS = frozenset({"window", "soft_404", "gone_status", "evidence", "uncertain"})
-_ERA_KEYS = frozenset({"family", "start", "end", "root", "entry", "base_url"}) | _SHARED_KEYS
+_ERA_KEYS = (
+    frozenset({"family", "start", "end", "root", "entry", "base_url", "calendar"}) | _SHARED_KEYS
+)
+#: The era keys a paper without [[eras]] gives on its own table.
+_ONE_ERA_KEYS = ("family", "root", "entry", "calendar")
 _PAPER_KEYS = (
-    frozenset({"name", "family", "base_url", "first_issue", "root", "entry", "encoding", "eras"})
+    frozenset({"name", "base_url", "first_issue", "encoding", "eras", *_ONE_ERA_KEYS})
     | _SHARED_KEYS
 )
 #: Keys that are not claims about the site, so ``uncertain`` cannot name them.
@@ -543,10 +550,10 @@ def _parse_paper(slug: str, entry: Any, source: str) -> Paper:
     if raw_eras is None:
         if "family" not in entry:
             raise RegistryError(f"{where}: needs a family (or [[papers.{slug}.eras]])")
-        raw_eras = [{k: entry[k] for k in ("family", "root", "entry") if k in entry}]
-    elif any(k in entry for k in ("family", "root", "entry")):
+        raw_eras = [{k: entry[k] for k in _ONE_ERA_KEYS if k in entry}]
+    elif any(k in entry for k in _ONE_ERA_KEYS):
         raise RegistryError(
-            f"{where}: give family/root/entry either on the paper or in its eras, not both"
+            f"{where}: give family/root/entry/calendar either on the paper or in its eras, not both"
         )
     if not isinstance(raw_eras, list) or not raw_eras:
         raise RegistryError(f"{where}: eras must be a non-empty array of tables")
@@ -589,6 +596,7 @@ class _EraDraft:
     root: str
     entry: str
     base_url: str | None
+    calendar: bool
     outside: _Outside
     sureness: _Sureness
     where: str
@@ -627,6 +635,7 @@ def _resolve_eras(drafts: list[_EraDraft], first_issue: dt.date, base_url: str) 
                 window=draft.outside.window,
                 soft_404=draft.outside.soft_404,
                 gone_status=draft.outside.gone_status,
+                calendar=draft.calendar,
                 evidence=draft.sureness.evidence,
                 uncertain=draft.sureness.uncertain,
                 uncertain_fields=draft.sureness.uncertain_fields,
@@ -657,6 +666,13 @@ def _parse_era(
         raise RegistryError(f"{where}: root {root!r} must be relative and end with '/'")
     entry = _optional_str(item, "entry", where) or defaults.entry
     _check_entry(entry, where)
+    calendar = item.get("calendar")
+    if calendar is None:
+        calendar = defaults.calendar is not None and defaults.calendar.everywhere
+    elif not isinstance(calendar, bool):
+        raise RegistryError(f"{where}: calendar must be true or false, not {calendar!r}")
+    elif calendar and defaults.calendar is None:
+        raise RegistryError(f"{where}: calendar = true, but family {family!r} has no calendar")
     return _EraDraft(
         family=family,
         start=_date(item.get("start"), "start", where),
@@ -664,6 +680,7 @@ def _parse_era(
         root=root,
         entry=entry,
         base_url=_optional_base_url(item, where),
+        calendar=calendar,
         outside=_parse_outside(item, where).under(paper, item),
         sureness=sureness or _parse_sureness(item, _ERA_KEYS - _NOT_CLAIMS, where),
         where=where,

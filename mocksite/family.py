@@ -127,7 +127,8 @@ class Family:
     def article_path(self, issue: IssuePlan, art: ArticlePlan, part: int = 1) -> str:
         raise NotImplementedError
 
-    def pdf_path(self, issue: IssuePlan, page: PagePlan) -> str:
+    def pdf_path(self, issue: IssuePlan, page: PagePlan) -> str | None:
+        """The page's PDF, or None where the site has no PDFs."""
         raise NotImplementedError
 
     def page_image_path(self, issue: IssuePlan, page: PagePlan) -> str:

@@ -132,7 +132,12 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="gmrb",
         name="光明日报",
-        eras=(Era(PEOPLES_DAILY, dt.date(2023, 4, 15)),),
+        # The new template from 2026-01 (the exact day is not known; the registry says
+        # 2026-01-01): a clock past 2026-01-01 serves it (``--today 2026-01-05``).
+        eras=(
+            Era(PEOPLES_DAILY, dt.date(2023, 4, 15), dt.date(2025, 12, 31)),
+            Era(FOUNDER_PC, dt.date(2026, 1, 1)),
+        ),
         code="gmrb",
         variant="gmrb",
         places=words.PLACES_NATIONAL,

@@ -129,6 +129,7 @@ def page_record(family: Family, view: View, page: PagePlan) -> dict[str, object]
         )
         if on
     ]
+    pdf = family.pdf_path(issue, page)
     return {
         "kind": "page",
         "paper": issue.paper.slug,
@@ -140,8 +141,8 @@ def page_record(family: Family, view: View, page: PagePlan) -> dict[str, object]
         # A page that answers 404 is known only by what the page list prints: no page
         # image in any family, and its PDF where the list links it.
         "pdf_url": (
-            base + family.pdf_path(issue, page)
-            if not page.missing or family.lists_page_pdfs(issue.paper)
+            base + pdf
+            if pdf is not None and (not page.missing or family.lists_page_pdfs(issue.paper))
             else None
         ),
         "image_url": None if page.missing else base + family.page_image_path(issue, page),

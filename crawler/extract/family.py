@@ -20,11 +20,15 @@ class Calendar:
     """A month's list of issues that a site publishes (``period.xml``, later ``navi.xml``).
 
     ``url`` builds the month's address from the era's root URL; ``parse`` reads the dates
-    that have an issue from its decoded text (and its URL, for messages).
+    that have an issue from its decoded text (and its URL, for messages). ``everywhere``
+    says whether every site of the family publishes it: where only some do (Founder new:
+    湖北日报 does, nothing shows that 人民日报 does), an era of papers.toml opts in with
+    ``calendar = true``, and the other eras fetch each day's first page instead.
     """
 
     url: Callable[[str, int, int], str]
     parse: Callable[[str, str], tuple[dt.date, ...]]
+    everywhere: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -389,6 +389,15 @@ def first_text(sel: Selector, *queries: str) -> str | None:
     return None
 
 
+#: The boxes that hold an ``h3/h1/h2`` title stack, tried in order before the whole page:
+#: div.article (人民日报), div.text_c (the People's Daily variant), .m-article-content
+#: (光明日报 2026).
+_TITLE_BOXES = tuple(
+    f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
+    for name in ("article", "text_c", "m-article-content")
+)
+
+
 def title_stack(sel: Selector, fields: dict[str, str], skins: Skins = SHARED_SKINS) -> TitleStack:
     """引题/主题/副题 from the skins' element ids, else the ``h3/h1/h2`` stack, else enpproperty."""
     for kicker_id, title_id, subtitle_id in skins.titles:
@@ -398,11 +407,7 @@ def title_stack(sel: Selector, fields: dict[str, str], skins: Skins = SHARED_SKI
                 first_text(sel, f"//*[@id='{title_id}']"),
                 first_text(sel, f"//*[@id='{subtitle_id}']"),
             )
-    scope = "//*[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
-    if not sel.xpath(f"{scope}//h1"):
-        scope = "//*[contains(concat(' ', normalize-space(@class), ' '), ' text_c ')]"
-        if not sel.xpath(f"{scope}//h1"):
-            scope = ""
+    scope = next((box for box in _TITLE_BOXES if sel.xpath(f"{box}//h1")), "")
     title = first_text(sel, f"{scope}//h1")
     if title:
         return TitleStack(first_text(sel, f"{scope}//h3"), title, first_text(sel, f"{scope}//h2"))

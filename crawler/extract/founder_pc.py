@@ -1,8 +1,11 @@
-"""Extraction for the new Founder template (``pc/layout/YYYYMM/DD/node_NN.html`` pages,
-``pc/content/YYYYMM/DD/content_N.html`` articles): 人民日报 from 2024-12-01, 湖北日报.
+"""Extraction for the new Founder template (``…/YYYYMM/DD/node_NN.html`` pages,
+``…/content/YYYYMM/DD/content_N.html`` articles): 人民日报 from 2024-12-01 (``pc/layout/``),
+湖北日报 (``pc/column/``, with a ``period.xml`` calendar), 光明日报 from 2026 (``html/layout/``).
 
-Like the People's Daily variant it prints 上一期/下一期 as scripts, so the issue index
-computes them from the date in the URL.
+One product in many skins (../shared/REAL-SITES.md 1.5): the extractors try each skin of
+:data:`SKINS` in order and take the first that matches, so a paper is a root and an entry in
+papers.toml, never code. Like the People's Daily variant it prints 上一期/下一期 as scripts,
+so the issue index computes them from the date in the URL.
 """
 
 from __future__ import annotations
@@ -13,30 +16,59 @@ from typing import TYPE_CHECKING
 
 from crawler.cleaning import is_byline_line, normalize_whitespace
 from crawler.extract import founder_common as common
-from crawler.extract.family import Family
-from crawler.extract.founder import printed_page_label
+from crawler.extract.family import Calendar, Family
+from crawler.extract.founder import parse_calendar, printed_page_label
 from crawler.items import Article, ArticleRef, IssueIndex, PageContent
 
 if TYPE_CHECKING:
     from parsel import Selector
 
-#: The new template's skins: title lists (人民日报 ``ul.news-list``; others ``#titleList``),
-#: where the page's own label is printed (``第01版：要闻``), and a byline apart from the body.
+
+def _class(name: str) -> str:
+    """XPath test for an element with the CSS class ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+#: The skins of the new template, each part's most specific first (REAL-SITES.md 1.5):
+#: 人民日报 (``.swiper-slide a#pageLink``, ``ul.news-list``, the label in ``.paper-bot
+#: .ban``, the PDF a link in ``p.right.btn``), 光明日报 2026 (``ul#list``, ``.m-title-list``
+#: with its label in ``.m-type``, ``.m-article-main``, ``.m-article-author``), 湖北日报
+#: (``.nav-list`` / ``div.col-md-5`` page lists, ``div.news-list > ul`` / ``.resultList``
+#: titles, ``div#ozoom`` bodies, the PDF's address as the text of ``p#pdfUrl``).
 SKINS = replace(
     common.SHARED_SKINS,
+    page_lists=(
+        *common.SHARED_SKINS.page_lists,
+        "//ul[@id='list']//a[contains(@href, 'node_')]",
+        f"//*[{_class('nav-list')}]//li//a[@href]",
+        f"//div[{_class('col-md-5')}]/div/ul/li/a[@href]",
+    ),
     title_lists=(
-        "//ul[contains(concat(' ', normalize-space(@class), ' '), ' news-list ')]/li//a[@href]",
+        f"//ul[{_class('news-list')}]/li//a[@href]",
+        f"//*[{_class('m-title-list')}]//a[contains(@href, 'content_')]",
+        f"//div[{_class('news-list')}]/ul/li/a[@href]",
+        f"//*[{_class('resultList')}]//a[@href]",
         "//*[@id='titleList']//li//a[@href]",
-        "//div[contains(concat(' ', normalize-space(@class), ' '), ' title ')]//ul/li//a[@href]",
+        f"//div[{_class('title')}]//ul/li//a[@href]",
     ),
+    bodies=(*common.SHARED_SKINS.bodies, f"//*[{_class('m-article-main')}]"),
+    pdfs=(*common.SHARED_SKINS.pdfs, "//p[@id='pdfUrl']/text()[normalize-space()]"),
     page_labels=(
-        (
-            "//*[contains(concat(' ', normalize-space(@class), ' '), ' paper-bot ')]"
-            "//*[contains(concat(' ', normalize-space(@class), ' '), ' ban ')]"
-        ),
+        f"//*[{_class('paper-bot')}]//*[{_class('ban')}]",
+        f"//*[{_class('m-title-list')}]//*[{_class('m-type')}]",
     ),
-    bylines=("//*[@id='Author']",),
+    bylines=("//*[@id='Author']", f"//*[{_class('m-article-author')}]"),
 )
+
+
+def calendar_url(root_url: str, year: int, month: int) -> str:
+    """URL of the month's ``period.xml``: ``<root>YYYYMM/period.xml``, the root being the
+    era's page directory (``pc/column/`` on 湖北日报, ``pc/layout/`` on 新华日报).
+
+    >>> calendar_url("https://epaper.hubeidaily.net/pc/column/", 2023, 2)
+    'https://epaper.hubeidaily.net/pc/column/202302/period.xml'
+    """
+    return f"{root_url}{year:04d}{month:02d}/period.xml"
 
 
 def title_refs(selector: Selector, url: str) -> list[ArticleRef]:
@@ -68,9 +100,9 @@ _PAGE_NUMBER = re.compile(r"^[A-Za-z]?\d{1,3}$")
 
 
 def extract_article(selector: Selector, url: str) -> Article:
-    """An article: ``#PreTitle/#Title/#SubTitle`` or ``font#intro-title/#main-title/#sub-title``,
-    body in ``founder-content`` (its first ``<p>`` is often the byline), pictures with captions
-    before it."""
+    """An article: ``#PreTitle/#Title/#SubTitle``, ``font#intro-title/#main-title/#sub-title``
+    or the ``h3/h1/h2`` of ``.m-article-content``; body in ``founder-content`` (its first
+    ``<p>`` is often the byline) or ``.m-article-main``, pictures with captions before it."""
     fields = common.enpproperty(selector)
     number = common.first_text(selector, "//*[@id='nowLayout']")
     if number is not None and not _PAGE_NUMBER.match(number):
@@ -96,13 +128,17 @@ def extract_article(selector: Selector, url: str) -> Article:
     )
 
 
-_SEC = "//p[contains(concat(' ', normalize-space(@class), ' '), ' sec ')]"
+_SEC = f"//p[{_class('sec')}]"
+# 光明日报's ``.m-article-author`` opens with the label 作者：.
+_AUTHOR_LABEL = re.compile(r"^作者\s*[:：]\s*")
 
 
 def _byline(selector: Selector, fields: dict[str, str]) -> str | None:
     """A byline printed apart from the body (``#Author``, ``p.sec`` without its date), else
     the enpproperty's; None when the page prints it only as the body's first paragraph."""
     printed = common.first_text(selector, *SKINS.bylines)
+    if printed is not None:
+        printed = _AUTHOR_LABEL.sub("", printed) or None
     if printed is None:
         sec = selector.xpath(_SEC)
         if sec:
@@ -118,12 +154,16 @@ def _byline(selector: Selector, fields: dict[str, str]) -> str | None:
 
 FAMILY = Family(
     name="founder_pc",
-    root="pc/",
-    entry="layout/{yyyy}{mm}/{dd}/node_01.html",
+    root="pc/layout/",
+    entry="{yyyy}{mm}/{dd}/node_01.html",
     extract_issue=extract_issue,
     extract_page=extract_page,
     extract_article=extract_article,
     article_id=re.compile(r"content_(?P<id>.+)$"),
     date_in_url=common.date_in_url,
+    # Only some sites publish it (湖北日报 does): an era opts in with calendar = true.
+    calendar=Calendar(url=calendar_url, parse=parse_calendar, everywhere=False),
+    # A period.xml is XML: its own closing tag ends it.
+    body_ends=(b"</html>", b"</periodlist>"),
     skins=SKINS,
 )

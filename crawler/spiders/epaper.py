@@ -101,11 +101,7 @@ def calendar_day(paper: Paper, year: int, month: int) -> dt.date:
     first = dt.date(year, month, 1)
     days = (first + dt.timedelta(days=n) for n in range(31))
     return next(
-        (
-            day
-            for day in days
-            if day.month == month and get_family(paper.era_for(day).family).calendar
-        ),
+        (day for day in days if day.month == month and has_calendar(paper, day)),
         first,
     )
 
@@ -134,14 +130,15 @@ def calendar_gaps(
 def calendar_of(paper: Paper, month: tuple[int, int] | None) -> Calendar:
     """The calendar of a paper in a month, or (month unknown) of its latest era that has one."""
     if month is not None:
-        calendar = get_family(paper.era_for(calendar_day(paper, *month)).family).calendar
-        if calendar is not None:
+        era = paper.era_for(calendar_day(paper, *month))
+        calendar = get_family(era.family).calendar
+        if era.calendar and calendar is not None:
             return calendar
     for era in reversed(paper.eras):
         calendar = get_family(era.family).calendar
-        if calendar is not None:
+        if era.calendar and calendar is not None:
             return calendar
-    raise ValueError(f"{paper.slug}: no family of the paper publishes a calendar")
+    raise ValueError(f"{paper.slug}: no era of the paper publishes a calendar")
 
 
 def page_title_text(selector: Selector) -> tuple[str, str]:

@@ -3,8 +3,8 @@
 kjrb (Founder classic, weekdays: its calendar leaves weekends out) over ten days; lzcb
 (PaperIndex, daily) from two days before the mock site's first issue, and again after a
 gap over a range with a day without issue (2021-10-22) while the site answers 503 for a
-few URLs, so some issues end partial; hbrb from before its first issue in the registry
-(2020-01-01), which the mock site does not have either. Every kind of day of
+few URLs, so some issues end partial; hbrb before its first issue in the registry
+(2023-02-11), which the mock site does not have either. Every kind of day of
 ``issue_coverage`` is there but ``missing``.
 """
 
@@ -32,7 +32,7 @@ CRAWLS = (
     ("kjrb", "2025-02-19", "2025-02-28", False),
     ("lzcb", "2021-10-06", "2021-10-09", False),
     ("lzcb", "2021-10-20", "2021-10-23", True),
-    ("hbrb", "2019-12-30", "2020-01-01", False),
+    ("hbrb", "2023-02-08", "2023-02-10", False),
 )
 FAULTS = {"spec": "503:0.03", "seed": 11, "permanent": True}
 

@@ -1,4 +1,5 @@
-"""New Founder template (pc/layout): pages, computed issue navigation, article title stacks."""
+"""New Founder template: its skins (人民日报 pc/layout, 湖北日报 pc/column, 光明日报 2026
+html/layout), computed issue navigation, article title stacks, the period.xml calendar."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import datetime as dt
 import pytest
 from parsel import Selector
 
+from crawler.evaluation import Selection, check_floors, evaluate, load_floors
 from crawler.extract import founder_pc
 from crawler.items import ArticleRef, Image
+from mocksite.site import MockSite, SiteOptions
 
 LAYOUT = "http://e.invalid/rmrb/pc/layout/202412/01/"
 CONTENT = "http://e.invalid/rmrb/pc/content/202412/01/"
@@ -124,3 +127,126 @@ def test_byline_in_the_body_gives_authors_with_roles() -> None:
         Selector(text=ARTICLE_FONTS), "http://e.invalid/pc/content/202302/11/content_9.html"
     )
     assert [(a.name, a.role) for a in article.authors] == [("钱七", "记者"), ("孙八", "通讯员")]
+
+
+# ---------------------------------------------------------------------------------------
+# The other skins (REAL-SITES.md 1.5): 湖北日报 pc/column, 光明日报 2026 html/layout
+# ---------------------------------------------------------------------------------------
+
+COLUMN = "http://e.invalid/pc/column/202302/11/"
+HUBEI_PAGE = """<html><body>
+<div class="col-md-5"><div class="nav-list"><ul>
+<li><a href="node_01.html">01版：要闻</a></li>
+<li><a href="node_02.html">02版：评论</a></li>
+</ul></div>
+<img src="../../../pic/202302/11/p.jpg.2" USEMAP=#PagePicMap></div>
+<div class="col-md-7">
+<p id="pdfUrl" style="display:none"> http://e.invalid/pc/attachment/202302/11/u.pdf </p>
+<div class="news-list"><ul>
+<li><a href="../../../content/202302/11/content_7.html">甲文</a></li>
+<li><a href="../../../content/202302/11/content_8.html">乙文</a></li>
+</ul></div></div>
+</body></html>"""
+
+
+def test_hubei_page_list_titles_and_pdf_printed_as_text() -> None:
+    page = founder_pc.extract_page(Selector(text=HUBEI_PAGE), COLUMN + "node_02.html")
+    assert [(p.number, p.name, p.url) for p in page.pages] == [
+        ("01", "要闻", COLUMN + "node_01.html"),
+        ("02", "评论", COLUMN + "node_02.html"),
+    ]
+    assert (page.number, page.name) == ("02", "评论")
+    assert [ref.title for ref in page.articles] == ["甲文", "乙文"]
+    assert page.articles[0].url == "http://e.invalid/pc/content/202302/11/content_7.html"
+    assert page.pdf_url == "http://e.invalid/pc/attachment/202302/11/u.pdf"
+
+
+def test_hubei_titles_in_a_result_list() -> None:
+    html = """<div class="col-md-5"><div><ul><li><a href="node_01.html">第01版：要闻</a></li>
+    </ul></div></div><div class="resultList"><a href="../../../content/202302/11/content_9.html">
+    丙文</a></div>"""
+    page = founder_pc.extract_page(Selector(text=html), COLUMN + "node_01.html")
+    assert [(p.number, p.name) for p in page.pages] == [("01", "要闻")]
+    assert [ref.title for ref in page.articles] == ["丙文"]
+
+
+GM_LAYOUT = "http://e.invalid/gmrb/html/layout/202601/05/"
+GM_PAGE = """<html><body>
+<img id="map" src="../../../pic/202601/05/a.jpg.2" usemap="#m"><map name="m"></map>
+<ul id="list">
+<li><a href="node_01.html">第01版：头版</a></li>
+<li><a href="node_02.html">第02版：要闻</a></li>
+</ul>
+<div class="m-title-list"><div class="m-type">02版:<span>要闻</span></div><ul>
+<li><a href="../../../content/202601/05/content_11.html">一题</a></li>
+<li><a href="#top">回到顶部</a></li>
+</ul></div>
+</body></html>"""
+
+
+def test_gmrb_2026_page_list_without_page_link_ids_and_its_title_list() -> None:
+    issue = founder_pc.extract_issue(Selector(text=GM_PAGE), GM_LAYOUT + "node_01.html")
+    assert [p.url for p in issue.pages] == [GM_LAYOUT + "node_01.html", GM_LAYOUT + "node_02.html"]
+    page = founder_pc.extract_page(Selector(text=GM_PAGE), GM_LAYOUT + "node_09.html")
+    assert (page.number, page.name) == ("02", "要闻")  # from div.m-type: not in the list
+    assert page.articles == (
+        ArticleRef("http://e.invalid/gmrb/html/content/202601/05/content_11.html", "一题"),
+    )
+    assert page.pdf_url is None
+    assert page.image_url == "http://e.invalid/gmrb/html/pic/202601/05/a.jpg.2"
+
+
+GM_ARTICLE = """<html><body>
+<div class="m-bread"><a href="../../../layout/202601/05/node_02.html">第02版：要闻</a></div>
+<div class="m-article-content">
+<h3>引题</h3><h1>主题</h1><h2>副题</h2>
+<p class="m-article-author">作者：本报记者 张三</p>
+<img src="../../../pic/202601/05/i.jpg.1"><p>图片说明</p>
+<div class="m-article-main"><p>　　第一段。</p><p>　　第二段。</p></div>
+</div>
+<div class="m-footer">Copyright © 2026</div>
+<!--enpproperty <date>2026-01-05 00:00:00:0</date><author></author>/enpproperty-->
+</body></html>"""
+
+
+def test_gmrb_2026_article() -> None:
+    url = "http://e.invalid/gmrb/html/content/202601/05/content_11.html"
+    art = founder_pc.extract_article(Selector(text=GM_ARTICLE), url)
+    assert (art.kicker, art.title, art.subtitle) == ("引题", "主题", "副题")
+    assert art.byline == "本报记者 张三"
+    assert [a.name for a in art.authors] == ["张三"]
+    assert art.paragraphs == ("第一段。", "第二段。")
+    assert art.images == (Image("http://e.invalid/gmrb/html/pic/202601/05/i.jpg.1", "图片说明"),)
+    assert (art.page_number, art.page_name, art.date) == ("02", "要闻", dt.date(2026, 1, 5))
+
+
+def test_a_page_of_no_known_skin_lists_no_pages() -> None:
+    html = '<ul class="pages"><li><a href="node_01.html">01版：要闻</a></li></ul>'
+    issue = founder_pc.extract_issue(Selector(text=html), COLUMN + "node_01.html")
+    assert issue.pages == ()
+
+
+def test_the_calendar_is_the_eras_root_and_month() -> None:
+    calendar = founder_pc.FAMILY.calendar
+    assert calendar is not None and not calendar.everywhere
+    assert calendar.url("https://epaper.hubeidaily.net/pc/column/", 2025, 2) == (
+        "https://epaper.hubeidaily.net/pc/column/202502/period.xml"
+    )
+    xml = """<?xml version="1.0" encoding="UTF-8"?><periodlist>
+    <period id="1"><period_date>2025-02-18</period_date><front_page>node_01.html</front_page>
+    </period><period id="2"><period_date>2025-02-20</period_date></period></periodlist>"""
+    assert calendar.parse(xml, "") == (dt.date(2025, 2, 18), dt.date(2025, 2, 20))
+
+
+def test_gmrb_meets_the_floors_on_both_sides_of_its_2026_template_change() -> None:
+    # The mock's clock after the change: 2025-12-31 is the People's Daily template,
+    # 2026-01-01 and 2026-01-02 the new one (ul#list, .m-title-list, .m-article-main).
+    now = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # Beijing
+    report = evaluate(
+        MockSite(SiteOptions(seed=0)),
+        now,
+        [Selection("gmrb", dt.date(2025, 12, 31), dt.date(2026, 1, 2))],
+    )
+    assert report.families == ("peoples_daily", "founder_pc")
+    assert report.tallies["founder_pc"].articles > 100
+    assert check_floors(report, load_floors()) == []

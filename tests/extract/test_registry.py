@@ -56,7 +56,7 @@ def test_every_family_of_the_registry_is_in_the_family_list() -> None:
         ("kjrb", D(2023, 2, 10), "http://digitalpaper.stdaily.com/http_www.kjrb.com/kjrb/html/2023-02/10/node_2.htm"),
         ("jjjcb", D(2017, 7, 22), "http://csr.mos.gov.cn/content/2017-07/22/node_2.htm"),
         ("jxrb", D(2017, 10, 9), "http://epaper.jxnews.com.cn/jxrb/html/2017-10/09/node_187.htm"),
-        ("hbrb", D(2023, 2, 11), "https://epaper.hubeidaily.net/pc/layout/202302/11/node_01.html"),
+        ("hbrb", D(2023, 2, 11), "https://epaper.hubeidaily.net/pc/column/202302/11/node_01.html"),
     ],
 )  # fmt: skip
 def test_issue_url_follows_the_era_of_the_day(slug: str, day: D, url: str) -> None:
@@ -178,6 +178,15 @@ TWO_ERAS = 'family = "founder"\nend = 2021-06-30', 'family = "founder_pc"\nstart
             'family = "founder"\n' + eras('family = "founder"'),
             r"either on the paper or in its eras, not both",
         ),
+        (
+            "calendar = true\n" + eras('family = "founder"'),
+            r"either on the paper or in its eras, not both",
+        ),
+        ('family = "founder_pc"\ncalendar = "yes"', r"calendar must be true or false, not 'yes'"),
+        (
+            'family = "paperindex"\ncalendar = true',
+            r"paper 'demo': calendar = true, but family 'paperindex' has no calendar",
+        ),
     ],
 )
 def test_invalid_entries_are_named_in_the_error(body: str, message: str | None) -> None:
@@ -259,7 +268,7 @@ def test_shipped_uncertain_keys_mark_what_the_evidence_contradicts() -> None:
     registry = load_registry()
     assert "first_issue" in registry.get("rmrb").uncertain_fields  # a rolling two years
     assert "encoding" in registry.get("jxrb").uncertain_fields  # pages declare utf-8
-    assert "entry" in registry.get("hbrb").uncertain_fields  # pc/column/, not pc/layout/
+    assert registry.get("hbrb").uncertain_fields == ("first_issue",)  # nothing dates it
     assert registry.get("gmrb").eras[0].uncertain_fields == ("end",)
 
 
@@ -525,3 +534,21 @@ def test_the_shipped_registry_is_read_as_a_package_resource() -> None:
     text = resources.files("crawler").joinpath("papers.toml").read_text(encoding="utf-8")
     assert parse_registry(text).papers.keys() == load_registry().papers.keys()
     assert load_registry().source == "crawler/papers.toml"
+
+
+def test_an_era_publishes_its_familys_calendar_by_default_or_as_it_says() -> None:
+    registry = load_registry()
+    assert [era.calendar for era in registry.get("kjrb").eras] == [True]  # Founder classic
+    # Founder new: only 湖北日报 is known to publish period.xml (pc/column/YYYYMM/).
+    assert [era.calendar for era in registry.get("hbrb").eras] == [True]
+    assert [era.calendar for era in registry.get("rmrb").eras] == [False, False]
+    assert [era.calendar for era in registry.get("gmrb").eras] == [False, False]
+    text = (
+        "[papers.demo]\n"
+        + GOOD
+        + eras(
+            'family = "founder"\ncalendar = false\nend = 2021-06-30',
+            'family = "founder_pc"\ncalendar = true',
+        )
+    )
+    assert [era.calendar for era in parse_registry(text).get("demo").eras] == [False, True]

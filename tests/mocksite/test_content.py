@@ -34,7 +34,7 @@ SAMPLE_PATHS = (
     "/rmrb/html/2024-11/20/nbs.D110000renmrb_01.htm",
     "/gmrb/html/2025-03/05/nbs.D110000gmrb_02.htm",
     "/rmrb/pc/layout/202503/03/node_01.html",
-    "/hbrb/pc/layout/202503/04/node_02.html",
+    "/hbrb/pc/column/202503/04/node_02.html",
 )
 
 
@@ -85,7 +85,7 @@ def test_another_seed_serves_other_articles(site: MockSite) -> None:
         "/kjrb/html/2025-13/period.xml",
         "/rmrb/html/2024-11/20/nbs.D110000renmrb_77.htm",
         "/hbrb/pc/content/202503/04/content_abc.html",
-        "/hbrb/pc/layout/202503/04/node_01.htm",
+        "/hbrb/pc/column/202503/04/node_01.htm",
     ],
 )
 def test_unknown_paths_answer_404(site: MockSite, path: str) -> None:
@@ -329,7 +329,7 @@ def test_page_pdfs_and_images_are_served(site: MockSite) -> None:
         ("/kjrb/index.htm", "kjrb"),
         ("/gmrb/paperindex.htm", "gmrb"),
         ("/rmrb/paperindex.htm", "rmrb"),
-        ("/hbrb/pc/layout/index.html", "hbrb"),
+        ("/hbrb/pc/column/index.html", "hbrb"),
     ],
 )
 def test_entry_page_forwards_to_the_newest_issue(site: MockSite, entry: str, slug: str) -> None:

@@ -29,7 +29,7 @@ def site() -> MockSite:
         "/kjrb/html/2025-04/01/node_2.htm",
         "/kjrb/html/2025-04/period.xml",
         "/gmrb/html/2025-04/01/nbs.D110000gmrb_01.htm",
-        "/hbrb/pc/layout/202504/01/node_01.html",
+        "/hbrb/pc/column/202504/01/node_01.html",
     ],
 )
 def test_dates_after_today_are_404(site: MockSite, path: str) -> None:
@@ -44,9 +44,9 @@ def test_truth_has_no_issue_after_today(site: MockSite) -> None:
 
 
 def test_todays_issue_is_published_at_five_and_completed_at_noon(site: MockSite) -> None:
-    index = "/hbrb/pc/layout/202503/31/node_01.html"
+    index = "/hbrb/pc/column/202503/31/node_01.html"
     assert site.render(index, at(4)).status == 404
-    assert site.render("/hbrb/pc/layout/index.html", at(4)).body.count(b"202503/30") >= 1
+    assert site.render("/hbrb/pc/column/index.html", at(4)).body.count(b"202503/30") >= 1
 
     morning = issue_truth_at(site, at(8))
     noon = issue_truth_at(site, at(12))
@@ -58,10 +58,9 @@ def test_todays_issue_is_published_at_five_and_completed_at_noon(site: MockSite)
     early_pages = {r["url"] for r in morning if r["kind"] == "page"}
     late_pages = [r["url"] for r in noon if r["kind"] == "page" and r["url"] not in early_pages]
     assert late_pages
-    listed_8 = Selector(text=html_text(site.render(index, at(8)))).css("a#pageLink::text").getall()
-    listed_12 = (
-        Selector(text=html_text(site.render(index, at(12)))).css("a#pageLink::text").getall()
-    )
+    page_list = ".nav-list li a::text"  # 湖北日报's page list
+    listed_8 = Selector(text=html_text(site.render(index, at(8)))).css(page_list).getall()
+    listed_12 = Selector(text=html_text(site.render(index, at(12)))).css(page_list).getall()
     assert len(listed_8) == len(early_pages) and len(listed_12) == len(early_pages) + len(
         late_pages
     )
@@ -83,7 +82,7 @@ def issue_truth_at(site: MockSite, now: dt.datetime) -> list[dict[str, object]]:
 
 def test_aware_times_are_read_as_china_time(site: MockSite) -> None:
     utc_2am = dt.datetime(2025, 3, 31, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
-    path = "/hbrb/pc/layout/202503/31/node_01.html"
+    path = "/hbrb/pc/column/202503/31/node_01.html"
     assert site.render(path, utc_2am).body == site.render(path, at(10)).body
 
 

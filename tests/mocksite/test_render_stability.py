@@ -27,7 +27,7 @@ from mocksite.site import DEFAULT_TODAY, FAMILIES, MockSite, SiteOptions
 NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))
 
 #: sha256 of the body of each document: every family and paper, issue indexes, articles
-#: with images, second parts, GBK, rmrb on both sides of its switch, a calendar, an entry
+#: with images, second parts, GBK, rmrb on both sides of its switch, calendars, an entry
 #: page and a PDF; PaperIndex's IssueIndex.htm refresh stubs and the first pages they name.
 DIGESTS = {
     "/rmrb/pc/layout/202503/28/node_01.html": (
@@ -72,11 +72,11 @@ DIGESTS = {
     "/jxrb/html/2025-03/28/content_763561_2.htm": (
         "d4047cadef2852622f15a5b8894b05f05fd7fecf761e8d9c4786125ff1d095b6"
     ),
-    "/hbrb/pc/layout/202503/28/node_01.html": (
-        "aedda56c7e255a71b5ad45a9b7b9095bb839732253c54dfdc0d7c2accc39d8bb"
+    "/hbrb/pc/column/202503/28/node_01.html": (
+        "52af264b80acd7c7df494d72faaad7e89b073328f591d131ea34dc07afe8609e"
     ),
     "/hbrb/pc/content/202503/28/content_563561.html": (
-        "2decd55269a30a962dccd28561ab06b1ef683d4f7e27ec94df569f170fa18f96"
+        "91a72acd85c9f45794f003a6f652f86a961e571d4763d197830f53f7af583222"
     ),
     "/dzrb/content/20250328/IssueIndex.htm": (
         "eb0cdc7fb43377971ea04de2aa03f815a38209c98985501a74916b4965cf6ecc"
@@ -98,6 +98,9 @@ DIGESTS = {
     ),
     "/kjrb/html/2025-03/period.xml": (
         "763a8720f6e0e8ca88a51badd297755a1571fe29be61c1479c7af0404944b6d1"
+    ),
+    "/hbrb/pc/column/202503/period.xml": (
+        "a51eab9e2b6e7427884479ea8e9c618fb3218d5671e527423779bb312d810ca4"
     ),
     "/lzcb/content/PaperIndex.htm": (
         "e4715a392f7cc7ce2b8fc6d7b3b6231a279b48cc1852d4a22f9379ad1e1b3097"
@@ -156,11 +159,12 @@ def test_relative_links_are_those_of_posixpath(site: MockSite) -> None:
         assert issue is not None
         page, art = issue.pages[-1], issue.pages[0].articles[0]
         for family in FAMILIES.values():
+            pdf = family.pdf_path(issue, page)  # None: the variant has no PDFs
             paths += [
                 family.issue_path(issue),
                 family.page_path(issue, page),
                 family.article_path(issue, art, 2),
-                family.pdf_path(issue, page),
+                *([pdf] if pdf else []),
                 family.page_image_path(issue, page),
                 family.image_path(issue, art, 1),
             ]
