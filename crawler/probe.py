@@ -116,19 +116,19 @@ class ProbeResult:
 
 def probe(url: str, fetch: Fetch) -> ProbeResult:
     """Probe ``url`` with ``fetch``; :class:`ProbeError` with the reason when nothing fits."""
-    page = _follow_page_redirects(url, fetch)
-    found = _best_family(page)
+    chain = _follow_page_redirects(url, fetch)
+    page = chain[-1]
+    if page.status != 200:
+        raise ProbeError(f"{page.url} answers {page.status}")
+    found = _best_family(chain)
     tried = {page.url}
     for candidate in _front_page_candidates(page) if found is None else ():
         if candidate in tried or len(tried) > MAX_CANDIDATES:
             continue
         tried.add(candidate)
-        answer = fetch(candidate)
-        if answer.status != 200:
-            continue
-        found = _best_family(answer)
-        if found is not None:
-            page = answer
+        answer = _follow_page_redirects(candidate, fetch)
+        if answer[-1].status == 200 and (found := _best_family(answer)) is not None:
+            page = answer[-1]
             break
     if found is None:
         raise ProbeError(
@@ -137,7 +137,7 @@ def probe(url: str, fetch: Fetch) -> ProbeResult:
         )
     family, date, layout, index = found
     result = ProbeResult(
-        url=page.url,
+        url=layout.base_url + layout.root + render_entry(layout.entry, date, ""),
         family=family,
         date=date,
         layout=layout,
@@ -202,16 +202,16 @@ def _entry_files_for(url: str) -> list[str]:
     return found
 
 
-def _follow_page_redirects(url: str, fetch: Fetch) -> Fetched:
-    page = fetch(url)
+def _follow_page_redirects(url: str, fetch: Fetch) -> list[Fetched]:
+    """The pages from ``url`` through the redirects written into them, the last one first
+    read as the page (a stub is kept: an issue may be entered at it)."""
+    chain = [fetch(url)]
     for _ in range(MAX_PAGE_REDIRECTS):
-        target = _written_redirect(page.text, page.url)
-        if target is None or target == page.url:
+        target = _written_redirect(chain[-1].text, chain[-1].url)
+        if target is None or target in {p.url for p in chain} or chain[-1].status != 200:
             break
-        page = fetch(target)
-    if page.status != 200:
-        raise ProbeError(f"{page.url} answers {page.status}")
-    return page
+        chain.append(fetch(target))
+    return chain
 
 
 def _written_redirect(text: str, url: str) -> str | None:
@@ -235,14 +235,18 @@ def _written_redirect(text: str, url: str) -> str | None:
     return canonical_url(urljoin(url, target))
 
 
-def _best_family(page: Fetched) -> tuple[Family, dt.date, Layout, IssueIndex] | None:
-    """The family that reads ``page`` as an issue with the most pages (registry order on ties)."""
+def _best_family(chain: Sequence[Fetched]) -> tuple[Family, dt.date, Layout, IssueIndex] | None:
+    """The family that reads the last page of ``chain`` as an issue with the most pages
+    (registry order on ties), with the layout of the issue's entry: the page itself, or the
+    stub before it that the family's own issue resolution forwards from."""
+    page = chain[-1]
     best: tuple[int, Family, dt.date, Layout, IssueIndex] | None = None
     for family in FAMILIES:
         date = family.date_in_url(page.url)
         if date is None:
             continue
-        layout = derive_layout(page.url, family, date)
+        entry = _entry_of(chain, family)
+        layout = derive_layout(entry, family, date)
         if layout is None:
             continue
         try:
@@ -257,6 +261,23 @@ def _best_family(page: Fetched) -> tuple[Family, dt.date, Layout, IssueIndex] | 
     return None if best is None else best[1:]
 
 
+def _entry_of(chain: Sequence[Fetched], family: Family) -> str:
+    """The URL an issue is entered at: the earliest page of ``chain`` from which the
+    family's ``issue_refresh`` forwards, step by step, to the last page."""
+    entry = chain[-1].url
+    if family.issue_refresh is None:
+        return entry
+    for stub, then in zip(reversed(chain[:-1]), reversed(chain[1:]), strict=True):
+        try:
+            forwarded = family.issue_refresh(parse_html(stub.text, stub.url), stub.url)
+        except UnparsableError:
+            break
+        if forwarded != then.url:
+            break
+        entry = stub.url
+    return entry
+
+
 def derive_layout(url: str, family: Family, date: dt.date) -> Layout | None:
     """``base_url``, ``root`` and ``entry`` that give ``url`` back for ``date``, closest to the
     family's own root and entry (None when the URL shows none of its date forms).
@@ -264,11 +285,13 @@ def derive_layout(url: str, family: Family, date: dt.date) -> Layout | None:
     >>> from crawler.extract.families import get_family
     >>> pc, day = get_family("founder_pc"), dt.date(2025, 3, 31)
     >>> derive_layout("http://e.cn/rmrb/pc/layout/202503/31/node_01.html", pc, day)
-    Layout(base_url='http://e.cn/rmrb/', root='pc/', entry='layout/{yyyy}{mm}/{dd}/node_01.html')
+    Layout(base_url='http://e.cn/rmrb/', root='pc/layout/', entry='{yyyy}{mm}/{dd}/node_01.html')
     >>> derive_layout("https://e.cn/pc/column/202503/31/node_01.html", pc, day)
-    Layout(base_url='https://e.cn/', root='pc/', entry='column/{yyyy}{mm}/{dd}/node_01.html')
+    Layout(base_url='https://e.cn/', root='pc/column/', entry='{yyyy}{mm}/{dd}/node_01.html')
     >>> derive_layout("http://e.cn/gmrb/html/layout/202503/31/node_01.html", pc, day)
-    Layout(base_url='http://e.cn/gmrb/', root='html/', entry='layout/{yyyy}{mm}/{dd}/node_01.html')
+    Layout(base_url='http://e.cn/gmrb/', root='html/layout/', entry='{yyyy}{mm}/{dd}/node_01.html')
+    >>> derive_layout("http://e.cn/kjrb/html/2025-03/31/node_2.htm", get_family("founder"), day)
+    Layout(base_url='http://e.cn/kjrb/', root='html/', entry='{yyyy}-{mm}/{dd}/node_2.htm')
     """
     parts = urlsplit(url)
     origin = f"{parts.scheme}://{parts.netloc}"
@@ -282,22 +305,20 @@ def derive_layout(url: str, family: Family, date: dt.date) -> Layout | None:
             continue
         head, tail = path[:at], path[at + len(rendered) :]
         entry_head = family.entry.split("{", 1)[0]
+        depth = max(family.root.count("/"), 1)  # a root of as many directories as the family's
         if head.endswith(family.root + entry_head):
-            base_path, root, entry_dir = (
-                head[: len(head) - len(family.root + entry_head)],
-                family.root,
-                entry_head,
-            )
+            base_path, root = head[: len(head) - len(family.root + entry_head)], family.root
+            entry_dir = entry_head
         elif entry_head and head.endswith(entry_head):
             # The family's entry directory below a root of another name (html/ for pc/).
-            base_path, root = _split_last(head[: -len(entry_head)])
+            base_path, root = _split_last(head[: -len(entry_head)], depth)
             entry_dir = entry_head
         elif entry_head:
-            # Another directory for the dates (pc/column/ for pc/layout/).
+            # Another directory for the dates (column/ for layout/).
             above, entry_dir = _split_last(head)
-            base_path, root = _split_last(above)
-        else:
-            base_path, root = _split_last(head)
+            base_path, root = _split_last(above, depth)
+        else:  # the dates' directory is the root: the family's, or one of another name
+            base_path, root = _split_last(head, depth)
             entry_dir = ""
         layout = Layout(origin + base_path, root, entry_dir + candidate + tail)
         if layout.base_url + layout.root + render_entry(layout.entry, date, "") == url:
@@ -305,14 +326,18 @@ def derive_layout(url: str, family: Family, date: dt.date) -> Layout | None:
     return None
 
 
-def _split_last(path: str) -> tuple[str, str]:
-    """A directory path and its last directory, both ending with ``/``.
+def _split_last(path: str, depth: int = 1) -> tuple[str, str]:
+    """A directory path and its last ``depth`` directories, both ending with ``/``.
 
-    >>> _split_last("/rmrb/html/"), _split_last("/")
-    (('/rmrb/', 'html/'), ('/', ''))
+    >>> _split_last("/rmrb/html/"), _split_last("/"), _split_last("/hbrb/pc/column/", 2)
+    (('/rmrb/', 'html/'), ('/', ''), ('/hbrb/', 'pc/column/'))
     """
-    above, _, last = path.rstrip("/").rpartition("/")
-    return (above + "/", last + "/") if last else ("/", "")
+    parts = [part for part in path.split("/") if part]
+    if not parts:
+        return "/", ""
+    depth = min(depth, len(parts))
+    above = "/" + "".join(part + "/" for part in parts[:-depth])
+    return above, "".join(part + "/" for part in parts[-depth:])
 
 
 def _same_file_shape(entry: str, family_entry: str) -> bool:
