@@ -32,7 +32,8 @@ class Skins:
     """The alternative selectors (XPath) a family's templates are known to use, tried in order.
 
     Each tuple lists the skins of one part of a page, most specific first; an extractor
-    takes the first that matches. ``titles`` are (kicker, title, subtitle) element ids.
+    takes the first that matches. ``titles`` are (kicker, title, subtitle), each an element
+    id or an XPath (starting with ``/``).
     """
 
     page_lists: tuple[str, ...] = ()
