@@ -188,7 +188,7 @@ PAPERS: tuple[MockPaper, ...] = (
         slug="jjjcb",
         name="中国纪检监察报",
         # The six months public sources show the Founder classic site (2017-10 … 2018-03).
-        eras=(Era(FOUNDER, dt.date(2017, 10, 2), dt.date(2018, 3, 31)),),
+        eras=(Era(FOUNDER, dt.date(2017, 7, 22), dt.date(2018, 3, 31)),),
         code="jjjcb",
         variant="jjjcb",
         places=words.PLACES_NATIONAL,
