@@ -18,7 +18,7 @@ CASES = [
     pytest.param("kjrb", "2025-02-24", "2025-02-27", id="founder-kjrb"),
     pytest.param("rmrb", "2024-11-29", "2024-12-02", id="peoples_daily-to-founder_pc-rmrb"),
     pytest.param("hbrb", "2025-03-10", "2025-03-12", id="founder_pc-hbrb"),
-    pytest.param("jxrb", "2025-01-06", "2025-01-08", id="founder-gbk-jxrb"),
+    pytest.param("jxrb", "2025-01-06", "2025-01-08", id="founder_navi-gbk-jxrb"),
 ]
 
 
