@@ -564,7 +564,7 @@ class Founder(Family):
     def _part_name(self, art: ArticlePlan, part: int) -> str:
         return f"content_{art.key}{f'_{part}' if part > 1 else ''}.htm"
 
-    broken_replacements = (
+    broken_replacements: tuple[tuple[str, str], ...] = (
         ("PagePicMap", "pagemap2"),
         ("pagepicmap", "pagemap2"),
         ('class="title"', 'class="newslist"'),
@@ -763,7 +763,7 @@ class FounderNavi(Founder):
             f"{self._enpproperty(view, page)}"
         )
 
-    broken_replacements = (
+    broken_replacements: tuple[tuple[str, str], ...] = (
         ("pagePicMap", "pagemap2"),
         ('id="bmdhTable"', 'class="pages"'),
         ('id="main-ed-articlenav-list"', 'class="titles"'),

@@ -401,12 +401,12 @@ def _title_query(name: str) -> str:
 def title_stack(sel: Selector, fields: dict[str, str], skins: Skins = SHARED_SKINS) -> TitleStack:
     """引题/主题/副题 from the skins' titles (element ids or XPath), else the ``h3/h1/h2``
     stack, else enpproperty."""
-    for kicker, title, subtitle in skins.titles:
-        if sel.xpath(_title_query(title)):
+    for kicker_at, title_at, subtitle_at in skins.titles:
+        if sel.xpath(_title_query(title_at)):
             return TitleStack(
-                first_text(sel, _title_query(kicker)),
-                first_text(sel, _title_query(title)),
-                first_text(sel, _title_query(subtitle)),
+                first_text(sel, _title_query(kicker_at)),
+                first_text(sel, _title_query(title_at)),
+                first_text(sel, _title_query(subtitle_at)),
             )
     scope = "//*[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
     if not sel.xpath(f"{scope}//h1"):

@@ -27,8 +27,8 @@ from mocksite.site import DEFAULT_TODAY, FAMILIES, MockSite, SiteOptions
 NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))
 
 #: sha256 of the body of each document: every family and paper, issue indexes, articles
-#: with images, second parts, GBK, rmrb on both sides of its switch, jxrb on both hosts, a calendar, an entry
-#: page and a PDF.
+#: with images, second parts, GBK, rmrb on both sides of its switch, jxrb on both hosts,
+#: calendars, an entry page and a PDF.
 DIGESTS = {
     "/rmrb/pc/layout/202503/28/node_01.html": (
         "e36ea5349bfda3ff7da43260a7f4afa0074cb6b48c939ae5f2839f5be6c52ed4"
