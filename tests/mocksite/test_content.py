@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -383,3 +384,32 @@ def test_first_render_of_an_article_is_fast() -> None:
         assert response.status == 200
     timings.sort()
     assert timings[len(timings) // 2] < 0.005  # median; the issue plan is built once
+
+
+def test_a_paper_on_two_hosts_serves_each_era_on_its_own(site: MockSite) -> None:
+    """江西日报: the old host's era under /jxrb/epaper.jxnews.com.cn/jxrb/ (where the registry's
+    override mounts it), the navi.xml era on the paper's home; neither answers on the other."""
+    old, new = dt.date(2022, 11, 29), dt.date(2022, 12, 1)
+    old_issue = issue_truth(site, "jxrb", old)[0]
+    new_issue = issue_truth(site, "jxrb", new)[0]
+    assert old_issue["url"] == BASE + "/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/29/node_187.htm"
+    assert new_issue["url"] == BASE + "/jxrb/html/2022-12/01/node_1.htm"
+    for record in (old_issue, new_issue):
+        assert fetch(site, str(record["url"])).status == 200
+    assert site.render("/jxrb/html/2022-11/29/node_187.htm", NOW).status == 404
+    assert site.render("/jxrb/html/2022-11/29/node_1.htm", NOW).status == 404
+    assert (
+        site.render("/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-12/01/node_1.htm", NOW).status == 404
+    )
+    assert (
+        site.render("/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-12/01/node_187.htm", NOW).status
+        == 404
+    )
+    old_calendar = site.render("/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/period.xml", NOW)
+    new_calendar = site.render("/jxrb/html/2022-12/navi.xml", NOW)
+    assert b"<period_date>2022-11-29</period_date>" in old_calendar.body
+    assert b"<date>2022-12-01</date>" in new_calendar.body
+    assert site.render("/jxrb/html/2022-11/navi.xml", NOW).status == 404
+    articles = [r for r in issue_truth(site, "jxrb", new) if r["kind"] == "article"]
+    assert all(re.search(r"/content_\d+_\d+\.htm$", str(r["url"])) for r in articles)
+    assert fetch(site, str(articles[0]["url"])).status == 200
