@@ -187,7 +187,7 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="jjjcb",
         name="中国纪检监察报",
-        # The six months public sources show the Founder classic site (2017-10 … 2018-03).
+        # The Founder classic site as sources show it: a page of 2017-07-22, recipes to 2018-03.
         eras=(Era(FOUNDER, dt.date(2017, 7, 22), dt.date(2018, 3, 31)),),
         code="jjjcb",
         variant="jjjcb",
