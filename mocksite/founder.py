@@ -1,10 +1,14 @@
-"""The Founder classic family (方正: 科技日报, 中国纪检监察报, 江西日报).
+"""The Founder classic family (方正: 科技日报, 中国纪检监察报, 江西日报's old host) and its
+navi.xml variant (江西日报's new host).
 
 Paths: html/YYYY-MM/DD/node_N.htm pages (content/... on 中国纪检监察报),
 content_N.htm (?div=-1 / ?div=0 links, content_N_2.htm parts), html/YYYY-MM/period.xml.
+The navi variant: html/YYYY-MM/DD/node_N.htm (N = page order), content_P_N.htm (page P,
+article N; never parts), html/YYYY-MM/navi.xml, PDFs under resfile/.
 
 Page templates follow the three captured pages (variants ``stdaily``, ``jjjcb``, ``jxnews``);
-the article page and period.xml have no public capture and follow DOMAIN.md and mp.js.
+the article pages, period.xml and navi.xml have no public capture and follow DOMAIN.md,
+mp.js and the selectors public crawlers use (REAL-SITES.md §2.3, §2.5).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import datetime as dt
 from mocksite.family import Family, Target, View, page_label_date
 from mocksite.markup import INDENT, WEEKDAYS, block_coords, date_format, esc, relative
 from mocksite.model import Archive, ArticlePlan, IssuePlan, PagePlan
-from mocksite.papers import FOUNDER, MockPaper
+from mocksite.papers import FOUNDER, FOUNDER_NAVI, MockPaper
 from mocksite.textgen import stable_int
 
 _SCRIPTS = "".join(
@@ -437,6 +441,93 @@ class Founder(Family):
         titles = view.memo(
             ("article_titles", page.order), lambda: self._article_titles(view, page, jjjcb)
         )
+        pictures, paragraphs = self._article_body(view, art, part)
+        pager = ""
+        if content.parts > 1:
+            links = []
+            if part > 1:
+                links.append(f"<a href={self._part_name(art, part - 1)}>上一页</a>")
+            for n in range(1, content.parts + 1):
+                label = (
+                    f"<span>{n}</span>"
+                    if n == part
+                    else f"<a href={self._part_name(art, n)}>{n}</a>"
+                )
+                links.append(label)
+            if part < content.parts:
+                links.append(f"<a href={self._part_name(art, part + 1)}>下一页</a>")
+            pager = f'<div id="pages" class="px12">{" ".join(links)}</div>\n'
+        nav = []
+        for label, step in (("上一篇", -1), ("下一篇", 1)):
+            other = view.neighbour_article(art, step)
+            if other is not None:
+                nav.append(f"<a class=preart href=content_{other.key}.htm>{label}</a>")
+        date = issue.date
+        if view.paper.variant == "stdaily":
+            # 科技日报's article box (REAL-SITES §2.3): the title stack in div.yinti /
+            # div.biaoti / div.futi, the byline in div.author, pictures in div.tuwen, the
+            # body in div.article; enpproperty still gives the title alone.
+            meta = f"<founder-title>{esc(content.title)}</founder-title>"
+            article = (
+                '<div class="box0-right">\n'
+                f'<div class="yinti">{esc(content.kicker or "")}</div>\n'
+                f'<div class="biaoti">{esc(content.title)}</div>\n'
+                f'<div class="futi">{esc(content.subtitle or "")}</div>\n'
+                f'<div class="author">{esc(content.byline or "")}</div>\n'
+                f'<div class="tuwen">\n{pictures}</div>\n'
+                f'<div class="article" id="ozoom"><!--enpcontent-->{paragraphs}'
+                "<!--/enpcontent--></div>\n</div>\n"
+            )
+        else:
+            meta = (
+                f"<founder-title>{esc(content.title)}</founder-title>"
+                f"<founder-introtitle>{esc(content.kicker or '')}</founder-introtitle>"
+                f"<founder-subtitle>{esc(content.subtitle or '')}</founder-subtitle>"
+                f"<founder-author>{esc(content.byline or '')}</founder-author>"
+            )
+            article = (
+                '<table width="100%" border="0" cellspacing="0" cellpadding="0" class="tit">\n'
+                '<tr><td class="font02" align="center"><founder-introtitle>'
+                f"{esc(content.kicker or '')}</founder-introtitle></td></tr>\n"
+                '<tr><td class="font01" align="center"><founder-title>'
+                f"{esc(content.title)}</founder-title></td></tr>\n"
+                '<tr><td class="font02" align="center"><founder-subtitle>'
+                f"{esc(content.subtitle or '')}</founder-subtitle></td></tr>\n"
+                '<tr><td class="font03" align="center"><founder-author>'
+                f"{esc(content.byline or '')}</founder-author></td></tr>\n</table>\n"
+                f"{pictures}"
+                '<div id="ozoom" style="zoom:100%;"><founder-content><!--enpcontent-->'
+                f"{paragraphs}<!--/enpcontent--></founder-content></div>\n"
+            )
+        return (
+            '<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; '
+            'charset=utf-8" />\n'
+            f"<title>{esc(view.paper.name)}</title>\n"
+            '<link href="../../../tplimg/content.css" type="text/css" rel="stylesheet" />\n'
+            f"{_SCRIPTS}</head>\n"
+            '<body onLoad="initialize();initMPPage();">\n<table width="960" align="center" '
+            'border="0" cellspacing="0" cellpadding="0">\n<tr><td class="rq" colspan="2">'
+            f"{date.year}年{date.month:02d}月{date.day:02d}日 星期{WEEKDAYS[date.weekday()]}</td>"
+            "</tr>\n"
+            '<tr><td width="260" valign="top" class="left">\n<div class="banci">'
+            f"第{page.number}版："
+            f"<STRONG>{esc(page.name)}</STRONG></div>\n"
+            f'<div class="back"><a href={page_href}>返回版面</a></div>\n'
+            f'<div class="{list_class}">\n<ul{" class=list01" if jjjcb else ""}>\n{titles}</ul>\n'
+            "</div>\n</td>\n"
+            '<td valign="top" class="main">\n'
+            f"{article}"
+            f"{pager}"
+            f'<div class="artnav">{"&nbsp;&nbsp;".join(nav)}</div>\n'
+            "</td></tr>\n</table>\n</body>\n</html>\n"
+            f"{self._enpproperty(view, page, meta)}"
+        )
+
+    def _article_body(self, view: View, art: ArticlePlan, part: int) -> tuple[str, str]:
+        """(pictures, paragraphs) of part ``part`` of an article, as the template prints them."""
+        issue = view.issue
+        content = view.content(art)
+        here = self.article_path(issue, art, part)
         pictures = ""
         if part == 1:
             pictures = "".join(
@@ -459,67 +550,7 @@ class Founder(Family):
             paragraphs.append(f"<P>{INDENT}{esc(content.end_marker)}</P>")
         if part == content.parts and content.trailing_byline:
             paragraphs.append(f"<P>{INDENT}{esc(content.trailing_byline)}</P>")
-        pager = ""
-        if content.parts > 1:
-            links = []
-            if part > 1:
-                links.append(f"<a href={self._part_name(art, part - 1)}>上一页</a>")
-            for n in range(1, content.parts + 1):
-                label = (
-                    f"<span>{n}</span>"
-                    if n == part
-                    else f"<a href={self._part_name(art, n)}>{n}</a>"
-                )
-                links.append(label)
-            if part < content.parts:
-                links.append(f"<a href={self._part_name(art, part + 1)}>下一页</a>")
-            pager = f'<div id="pages" class="px12">{" ".join(links)}</div>\n'
-        nav = []
-        for label, step in (("上一篇", -1), ("下一篇", 1)):
-            other = view.neighbour_article(art, step)
-            if other is not None:
-                nav.append(f"<a class=preart href=content_{other.key}.htm>{label}</a>")
-        date = issue.date
-        meta = (
-            f"<founder-title>{esc(content.title)}</founder-title>"
-            f"<founder-introtitle>{esc(content.kicker or '')}</founder-introtitle>"
-            f"<founder-subtitle>{esc(content.subtitle or '')}</founder-subtitle>"
-            f"<founder-author>{esc(content.byline or '')}</founder-author>"
-        )
-        return (
-            '<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; '
-            'charset=utf-8" />\n'
-            f"<title>{esc(view.paper.name)}</title>\n"
-            '<link href="../../../tplimg/content.css" type="text/css" rel="stylesheet" />\n'
-            f"{_SCRIPTS}</head>\n"
-            '<body onLoad="initialize();initMPPage();">\n<table width="960" align="center" '
-            'border="0" cellspacing="0" cellpadding="0">\n<tr><td class="rq" colspan="2">'
-            f"{date.year}年{date.month:02d}月{date.day:02d}日 星期{WEEKDAYS[date.weekday()]}</td>"
-            "</tr>\n"
-            '<tr><td width="260" valign="top" class="left">\n<div class="banci">'
-            f"第{page.number}版："
-            f"<STRONG>{esc(page.name)}</STRONG></div>\n"
-            f'<div class="back"><a href={page_href}>返回版面</a></div>\n'
-            f'<div class="{list_class}">\n<ul{" class=list01" if jjjcb else ""}>\n{titles}</ul>\n'
-            "</div>\n</td>\n"
-            '<td valign="top" class="main">\n'
-            '<table width="100%" border="0" cellspacing="0" cellpadding="0" class="tit">\n'
-            '<tr><td class="font02" align="center"><founder-introtitle>'
-            f"{esc(content.kicker or '')}</founder-introtitle></td></tr>\n"
-            '<tr><td class="font01" align="center"><founder-title>'
-            f"{esc(content.title)}</founder-title></td></tr>\n"
-            '<tr><td class="font02" align="center"><founder-subtitle>'
-            f"{esc(content.subtitle or '')}</founder-subtitle></td></tr>\n"
-            '<tr><td class="font03" align="center"><founder-author>'
-            f"{esc(content.byline or '')}</founder-author></td></tr>\n</table>\n"
-            f"{pictures}"
-            '<div id="ozoom" style="zoom:100%;"><founder-content><!--enpcontent-->'
-            f"{''.join(paragraphs)}<!--/enpcontent--></founder-content></div>\n"
-            f"{pager}"
-            f'<div class="artnav">{"&nbsp;&nbsp;".join(nav)}</div>\n'
-            "</td></tr>\n</table>\n</body>\n</html>\n"
-            f"{self._enpproperty(view, page, meta)}"
-        )
+        return pictures, "".join(paragraphs)
 
     def _article_titles(self, view: View, page: PagePlan, jjjcb: bool) -> str:
         """The title list of an article page: the same for every article of the page."""
@@ -533,7 +564,7 @@ class Founder(Family):
     def _part_name(self, art: ArticlePlan, part: int) -> str:
         return f"content_{art.key}{f'_{part}' if part > 1 else ''}.htm"
 
-    broken_replacements = (
+    broken_replacements: tuple[tuple[str, str], ...] = (
         ("PagePicMap", "pagemap2"),
         ("pagepicmap", "pagemap2"),
         ('class="title"', 'class="newslist"'),
@@ -549,7 +580,204 @@ class Founder(Family):
         ("</founder-title>", "</h1>"),
         ("<!--enpproperty", "<!--property"),
         ("href=content_", 'href="javascript:void(0)" data-href=content_'),
+        ('class="biaoti"', 'class="headline-main"'),
     )
+
+
+class FounderNavi(Founder):
+    """The navi.xml variant (江西日报's new host, REAL-SITES §1.3, §1.4, §2.5).
+
+    Page N is ``node_N.htm``; an article is ``content_P_N.htm`` with P the page's node and
+    N the article's id, so 下一篇 (``content_P_N+1``) looks like a second part and is not;
+    an article is always one document. Pages list ``#bmdhTable`` rows (page link, PDF
+    link) and ``#main-ed-articlenav-list`` titles; the article title is ``p.BSHARE_TEXT``
+    (kicker and subtitle as on 科技日报: the mock's choice, no source shows them); PDFs are
+    ``resfile/YYYY-MM-DD/PP/<code>-YYYYMMDD-0PP.pdf``. No page prints 上一期/下一期: the
+    month's ``navi.xml`` lists the issues.
+    """
+
+    name = FOUNDER_NAVI
+
+    # -- paths --------------------------------------------------------------------------
+
+    def page_path(self, issue: IssuePlan, page: PagePlan) -> str:
+        return f"html/{_month(issue.date)}/{issue.date.day:02d}/node_{page.order}.htm"
+
+    def article_path(self, issue: IssuePlan, art: ArticlePlan, part: int = 1) -> str:
+        folder = f"html/{_month(issue.date)}/{issue.date.day:02d}"
+        return f"{folder}/content_{art.page}_{art.key}.htm"
+
+    def _resfile(self, issue: IssuePlan, page: PagePlan) -> str:
+        return f"resfile/{issue.date.isoformat()}/{page.number}"
+
+    def pdf_path(self, issue: IssuePlan, page: PagePlan) -> str:
+        stamp = date_format(issue.date, "%Y%m%d")
+        return f"{self._resfile(issue, page)}/{issue.paper.code}-{stamp}-0{page.number}.pdf"
+
+    def page_image_path(self, issue: IssuePlan, page: PagePlan) -> str:
+        stamp = date_format(issue.date, "%Y%m%d")
+        return f"{self._resfile(issue, page)}/{issue.paper.code}-{stamp}-0{page.number}.jpg"
+
+    def image_path(self, issue: IssuePlan, art: ArticlePlan, index: int) -> str:
+        return f"{self._resfile(issue, issue.page(art.page))}/b_{art.key}_{index}.jpg"
+
+    def calendar_path(self, paper: MockPaper, year: int, month: int) -> str:
+        return f"html/{year}-{month:02d}/navi.xml"
+
+    def parse(self, paper: MockPaper, path: str) -> Target | None:
+        if path == "index.htm":
+            return Target("entry")
+        parts = path.split("/")
+        if parts[0] == "resfile" and len(parts) == 4:
+            try:
+                return Target("asset", dt.date.fromisoformat(parts[1]))
+            except ValueError:
+                return None
+        if parts[0] != "html" or len(parts) not in (3, 4):
+            return None
+        month = _parse_month(parts[1])
+        if month is None:
+            return None
+        if len(parts) == 3:
+            return Target("calendar", month=month) if parts[2] == "navi.xml" else None
+        try:
+            date = dt.date(month[0], month[1], int(parts[2]))
+        except ValueError:
+            return None
+        name = parts[3]
+        if name.startswith("node_") and name.endswith(".htm") and name[5:-4].isdigit():
+            order = int(name[5:-4])
+            return Target("issue" if order == 1 else "page", date, page=order) if order else None
+        if name.startswith("content_") and name.endswith(".htm"):
+            page, _, key = name[8:-4].partition("_")
+            if page.isdigit() and key.isdigit():
+                return Target("article", date, key=int(key))
+        return None
+
+    # -- calendar -----------------------------------------------------------------------
+
+    def render_calendar(
+        self, archive: Archive, paper: MockPaper, year: int, month: int, now: dt.datetime
+    ) -> str | None:
+        """navi.xml: an ``<item>`` per issue of the month, its ``<date>`` and first page's
+        ``<url>`` (``../DD/node_1.htm``); the element names beyond those two are the mock's."""
+        try:
+            day = dt.date(year, month, 1)
+        except ValueError:
+            return None
+        start = next((era.since for era in paper.eras if era.family == self.name), None)
+        if start is None or day < dt.date(start.year, start.month, 1) or day > now.date():
+            return None
+        items = []
+        while day.month == month:
+            if paper.family_on(day) == self.name and archive.published(paper, day, now):
+                items.append(
+                    f"<item><date>{day.isoformat()}</date>"
+                    f"<url>../{day.day:02d}/node_1.htm</url></item>\n"
+                )
+            day += dt.timedelta(days=1)
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<navi>\n{"".join(items)}</navi>\n'
+
+    # -- pages --------------------------------------------------------------------------
+
+    def render_page(self, view: View, page: PagePlan, *, index: bool = False) -> str:
+        issue = view.issue
+        pdf, image, _, next_href = self._links(view, page)
+        here = self.page_path(issue, page)
+        areas = "".join(
+            f'<area shape="rect" coords="{coord}" href="{posix_name(self.article_path(issue, a))}">'
+            for a, coord in zip(
+                page.articles, block_coords(len(page.articles), 350, 550), strict=True
+            )
+        )
+        titles = "".join(
+            f'<li><a href="{posix_name(self.article_path(issue, a))}">'
+            f"{esc(view.content(a).title)}</a></li>\n"
+            for a in page.articles
+        )
+        rows = "".join(
+            f'<tr><td class="default"><a href="{relative(here, self.page_path(issue, p))}">'
+            f"{esc(self._label(p))}</a></td><td><a href="
+            f'"{relative(here, self.pdf_path(issue, p))}"><img src="../../../img/pdf.gif" '
+            'border="0"></a></td></tr>\n'
+            for p in view.pages
+        )
+        forward = f'<a href="{next_href}">下一版</a>' if next_href else ""
+        return (
+            "<!DOCTYPE html>\n<html>\n<head>\n"
+            '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n'
+            f"<title>{esc(view.paper.name)}</title>\n"
+            '<script type="text/javascript" src="../../../js/navi.js"></script>\n</head>\n'
+            '<body>\n<div class="main-ed">\n'
+            f'<div class="main-ed-date">{page_label_date(issue.date)}</div>\n'
+            f'<div class="main-ed-map"><img src="{image}" usemap="#pagePicMap" border="0">'
+            f'<map name="pagePicMap">{areas}</map></div>\n'
+            f'<div class="main-ed-banci">第{page.number}版：<strong>{esc(page.name)}</strong>'
+            "</div>\n"
+            f'<div class="main-ed-next">{forward}</div>\n'
+            f'<div class="main-ed-pdf"><a href="{pdf}">PDF</a></div>\n'
+            f'<div id="main-ed-articlenav-list"><ul>\n{titles}</ul></div>\n'
+            f'<table id="bmdhTable">\n{rows}</table>\n'
+            '<div id="calendar"></div>\n</div>\n</body>\n</html>\n'
+        )
+
+    # -- articles -----------------------------------------------------------------------
+
+    def render_article(self, view: View, art: ArticlePlan, part: int) -> str:
+        issue = view.issue
+        page = issue.page(art.page)
+        content = view.content(art)
+        here = self.article_path(issue, art)
+        pictures, paragraphs = self._article_body(view, art, 1)
+        titles = view.memo(
+            ("navi_titles", page.order),
+            lambda: "".join(
+                f'<li><a href="{posix_name(self.article_path(issue, a))}">'
+                f"{esc(view.content(a).title)}</a></li>\n"
+                for a in page.articles
+            ),
+        )
+        nav = []
+        for label, step in (("上一篇", -1), ("下一篇", 1)):
+            other = view.neighbour_article(art, step)
+            if other is not None:
+                nav.append(f'<a href="{posix_name(self.article_path(issue, other))}">{label}</a>')
+        return (
+            "<!DOCTYPE html>\n<html>\n<head>\n"
+            '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n'
+            f"<title>{esc(content.title)}</title>\n</head>\n<body>\n"
+            f'<div class="main-ed-date">{page_label_date(issue.date)}</div>\n'
+            f'<div class="banci">第{page.number}版：<strong>{esc(page.name)}</strong></div>\n'
+            f'<div class="back"><a href="{relative(here, self.page_path(issue, page))}">'
+            "返回版面</a></div>\n"
+            f'<div id="main-ed-articlenav-list"><ul>\n{titles}</ul></div>\n'
+            '<div class="article-box">\n'
+            f'<p class="yinti">{esc(content.kicker or "")}</p>\n'
+            f'<p class="BSHARE_TEXT">{esc(content.title)}</p>\n'
+            f'<p class="futi">{esc(content.subtitle or "")}</p>\n'
+            f'<p class="author">{esc(content.byline or "")}</p>\n'
+            f"{pictures}"
+            f'<div id="ozoom"><!--enpcontent-->{paragraphs}<!--/enpcontent--></div>\n'
+            f'<div class="artnav">{"&nbsp;&nbsp;".join(nav)}</div>\n'
+            "</div>\n</body>\n</html>\n"
+            f"{self._enpproperty(view, page)}"
+        )
+
+    broken_replacements: tuple[tuple[str, str], ...] = (
+        ("pagePicMap", "pagemap2"),
+        ('id="bmdhTable"', 'class="pages"'),
+        ('id="main-ed-articlenav-list"', 'class="titles"'),
+        ('class="BSHARE_TEXT"', 'class="headline"'),
+        ('id="ozoom"', 'class="zoom"'),
+        ("<!--enpcontent-->", ""),
+        ("<!--/enpcontent-->", ""),
+        ('href="content_', 'href="javascript:void(0)" data-href="content_'),
+    )
+
+
+def posix_name(path: str) -> str:
+    """The file name of a path: what a link between documents of one folder prints."""
+    return path.rsplit("/", 1)[-1]
 
 
 def _parse_month(text: str) -> tuple[int, int] | None:

@@ -212,7 +212,7 @@ class Archive:
         pinned = slug == SEED_PAPER and date == SEED_DATE
         if pinned:
             count = max(count, 8)
-        numbers = page_numbers(paper, count)
+        numbers = page_numbers(paper, count, date)
         ad_last = count >= 8 and rng.random() < self.rates.ad_page
         day_ids = paper.id_base + (date - paper.first_date).days * IDS_PER_DAY
         utf8 = paper.encoding == "utf-8"
@@ -445,8 +445,8 @@ class Archive:
 # ---------------------------------------------------------------------------------------
 
 
-def page_numbers(paper: MockPaper, count: int) -> list[str]:
-    """Page numbers as printed, in page order.
+def page_numbers(paper: MockPaper, count: int, date: dt.date | None = None) -> list[str]:
+    """Page numbers as printed, in page order (the style of ``date``'s era, else the paper's).
 
     >>> from mocksite.papers import PAPERS_BY_SLUG as P
     >>> page_numbers(P["kjrb"], 4), page_numbers(P["jjjcb"], 3)
@@ -454,9 +454,11 @@ def page_numbers(paper: MockPaper, count: int) -> list[str]:
     >>> page_numbers(P["jxrb"], 20)[-9:]
     ['C04', 'D01', 'D02', 'D03', 'D04', 'D05', 'D06', 'D07', 'D08']
     """
-    if paper.page_numbers == "plain":
+    era = paper.era_on(date) if date is not None else None
+    style = (era.page_numbers if era is not None else None) or paper.page_numbers
+    if style == "plain":
         return [str(i) for i in range(1, count + 1)]
-    if paper.page_numbers == "padded":
+    if style == "padded":
         return [f"{i:02d}" for i in range(1, count + 1)]
     sizes = [4, 4, 4, max(0, count - 12)] if count > 12 else [4] * (count // 4) + [count % 4]
     return [f"{'ABCD'[s]}{i:02d}" for s, size in enumerate(sizes) for i in range(1, size + 1)]

@@ -9,10 +9,11 @@ from mocksite import words
 
 #: The CMS families the mock site renders (one module each under ``mocksite``).
 FOUNDER = "founder"
+FOUNDER_NAVI = "founder_navi"  # Founder classic's navi.xml variant (content_P_N articles)
 PEOPLES_DAILY = "peoples_daily"
 FOUNDER_PC = "founder_pc"
 PAPERINDEX = "paperindex"
-FAMILIES = (FOUNDER, PEOPLES_DAILY, FOUNDER_PC, PAPERINDEX)
+FAMILIES = (FOUNDER, FOUNDER_NAVI, PEOPLES_DAILY, FOUNDER_PC, PAPERINDEX)
 
 #: The day the default archive is built around. rmrb's switch to Founder new (2024-12-01)
 #: lies inside every paper's archive and lzcb's archive reaches back past 2021-10-20.
@@ -21,11 +22,18 @@ DEFAULT_TODAY = dt.date(2025, 3, 31)
 
 @dataclass(frozen=True, slots=True)
 class Era:
-    """A stretch of days a paper is served by one CMS family (``until`` inclusive)."""
+    """A stretch of days a paper is served by one CMS family (``until`` inclusive).
+
+    ``mount`` is where the era's site lives below ``/<slug>/``: "" for the paper's home, and
+    ``HOST/PATH/`` for an era on another host, where the registry's override puts it
+    (``crawler.registry.mount_path``). ``page_numbers`` replaces the paper's for the era.
+    """
 
     family: str
     since: dt.date
     until: dt.date | None = None
+    mount: str = ""
+    page_numbers: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +89,23 @@ class MockPaper:
         True
         """
         return self.eras[0].since
+
+    def era_on(self, date: dt.date) -> Era | None:
+        """The era serving ``date``, or None outside every era."""
+        for era in self.eras:
+            if era.since <= date and (era.until is None or date <= era.until):
+                return era
+        return None
+
+    def mount_on(self, date: dt.date) -> str:
+        """Where the site of ``date``'s era lives below ``/<slug>/`` ("" at home).
+
+        >>> jxrb = PAPERS_BY_SLUG["jxrb"]
+        >>> jxrb.mount_on(dt.date(2022, 11, 30)), jxrb.mount_on(dt.date(2022, 12, 1))
+        ('epaper.jxnews.com.cn/jxrb/', '')
+        """
+        era = self.era_on(date)
+        return era.mount if era is not None else ""
 
     def family_on(self, date: dt.date) -> str | None:
         """The CMS family serving ``date``, or None before the first issue.
@@ -149,7 +174,8 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="kjrb",
         name="科技日报",
-        eras=(Era(FOUNDER, dt.date(2023, 3, 1)),),
+        # The old site's end, as the registry dates it (after the mock's clock).
+        eras=(Era(FOUNDER, dt.date(2023, 3, 1), dt.date(2025, 10, 11)),),
         code="KJRB",
         variant="stdaily",
         places=words.PLACES_NATIONAL,
@@ -166,7 +192,8 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="jjjcb",
         name="中国纪检监察报",
-        eras=(Era(FOUNDER, dt.date(2023, 4, 3)),),
+        # The Founder classic site as sources show it: a page of 2017-07-22, recipes to 2018-03.
+        eras=(Era(FOUNDER, dt.date(2017, 7, 22), dt.date(2018, 3, 31)),),
         code="jjjcb",
         variant="jjjcb",
         places=words.PLACES_NATIONAL,
@@ -181,7 +208,12 @@ PAPERS: tuple[MockPaper, ...] = (
     MockPaper(
         slug="jxrb",
         name="江西日报",
-        eras=(Era(FOUNDER, dt.date(2023, 4, 1)),),
+        # Two hosts: the old one to the registry's switch (a placeholder, the real day is
+        # unknown), then the navi.xml variant with numbered pages on the paper's home.
+        eras=(
+            Era(FOUNDER, dt.date(2022, 11, 1), dt.date(2022, 11, 30), "epaper.jxnews.com.cn/jxrb/"),
+            Era(FOUNDER_NAVI, dt.date(2022, 12, 1), page_numbers="padded"),
+        ),
         code="jxrb",
         variant="jxnews",
         places=words.PLACES_JIANGXI,

@@ -27,8 +27,9 @@ SAMPLE_SETS = (
     ("paperindex", "lzcb", dt.date(2021, 10, 20)),
     ("paperindex-dzrb", "dzrb", dt.date(2025, 3, 3)),
     ("founder-kjrb", "kjrb", dt.date(2025, 3, 3)),
-    ("founder-jjjcb", "jjjcb", dt.date(2025, 3, 3)),
-    ("founder-jxrb", "jxrb", dt.date(2025, 3, 3)),
+    ("founder-jjjcb", "jjjcb", dt.date(2018, 3, 5)),
+    ("founder-jxrb", "jxrb", dt.date(2022, 11, 21)),
+    ("founder_navi-jxrb", "jxrb", dt.date(2025, 3, 3)),
     ("peoples_daily-rmrb", "rmrb", dt.date(2024, 11, 4)),
     ("peoples_daily-gmrb", "gmrb", dt.date(2025, 3, 3)),
     ("founder_pc-rmrb", "rmrb", dt.date(2025, 3, 3)),
@@ -90,7 +91,8 @@ def write_set(site: MockSite, out: Path, slug: str, start: dt.date) -> list[Path
     if first_issue is None:
         return written
     family = site.family(first_issue.paper, first_issue.date)
-    base = site.paper_url(first_issue.paper)
+    base = site.era_url(first_issue.paper, first_issue.date)
+    mount = first_issue.paper.mount_on(first_issue.date)  # an era on another host
     documents: list[tuple[str, str]] = [("issue-index", family.issue_path(first_issue))]
     second = next(
         (p for p in first_issue.pages[1:] if not p.missing and p.articles), first_issue.pages[0]
@@ -108,7 +110,7 @@ def write_set(site: MockSite, out: Path, slug: str, start: dt.date) -> list[Path
     if calendar:
         documents.append(("calendar", calendar))
     for name, path in documents:
-        response = site.render(f"/{slug}/{path}", SAMPLE_NOW)
+        response = site.render(f"/{slug}/{mount}{path}", SAMPLE_NOW)
         suffix = ".xml" if path.endswith(".xml") else ".html"
         body_path = out / f"{name}{suffix}"
         body_path.write_bytes(response.body)

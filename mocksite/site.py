@@ -22,7 +22,7 @@ from crawler.config import load_settings
 from mocksite import truth as truth_module
 from mocksite.assets import TINY_JPEG, tiny_pdf
 from mocksite.family import Family, Target, View
-from mocksite.founder import Founder
+from mocksite.founder import Founder, FounderNavi
 from mocksite.founder_pc import FounderPc
 from mocksite.markup import esc, relative
 from mocksite.model import Archive, IssuePlan, as_china_time
@@ -43,7 +43,8 @@ __all__ = [
 
 #: One instance per family; families keep no state.
 FAMILIES: dict[str, Family] = {
-    family.name: family for family in (Founder(), PeoplesDaily(), FounderPc(), PaperIndex())
+    family.name: family
+    for family in (Founder(), FounderNavi(), PeoplesDaily(), FounderPc(), PaperIndex())
 }
 
 _HTML_UTF8 = "text/html; charset=utf-8"
@@ -127,6 +128,16 @@ class MockSite:
         """The families of the paper's eras, oldest first."""
         return tuple(dict.fromkeys(FAMILIES[era.family] for era in paper.eras))
 
+    def era_url(self, paper: MockPaper, date: dt.date) -> str:
+        """The root URL of the site serving ``paper`` on ``date``: the paper's, or the
+        other host's place below it (``/<slug>/HOST/PATH/``)."""
+        return self.paper_url(paper) + paper.mount_on(date)
+
+    def _mounts(self, paper: MockPaper) -> tuple[tuple[str, Family], ...]:
+        """(mount, family) of each era, other hosts first (every path is below "")."""
+        pairs = dict.fromkeys((era.mount, FAMILIES[era.family]) for era in paper.eras)
+        return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
     def view(self, issue: IssuePlan, now: dt.datetime) -> View:
         """The issue as a template sees it at ``now``."""
         now = as_china_time(now)
@@ -143,7 +154,7 @@ class MockSite:
         if issue is None:
             issue = self.archive.plan(slug, date)
         pages = self.archive.visible_pages(issue, now)
-        return View(self.archive, issue, pages, now, self.paper_url(issue.paper))
+        return View(self.archive, issue, pages, now, self.era_url(issue.paper, issue.date))
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -155,24 +166,34 @@ class MockSite:
         paper = self._by_slug.get(slug)
         if paper is None or not slash:
             return NOT_FOUND
-        for family in self.families(paper):
-            target = family.parse(paper, rest)
+        for mount, family in self._mounts(paper):
+            if not rest.startswith(mount):
+                continue
+            target = family.parse(paper, rest[len(mount) :])
             if target is not None:
-                return self._answer(paper, family, target, rest, now)
+                return self._answer(paper, family, target, rest[len(mount) :], now, mount=mount)
         return NOT_FOUND
 
     def _answer(
-        self, paper: MockPaper, family: Family, target: Target, rest: str, now: dt.datetime
+        self,
+        paper: MockPaper,
+        family: Family,
+        target: Target,
+        rest: str,
+        now: dt.datetime,
+        *,
+        mount: str = "",
     ) -> MockResponse:
         if target.kind == "entry":
-            return self._entry(paper, rest, now)
+            return self._entry(paper, mount + rest, now)
         if target.kind == "calendar" and target.month is not None:
             xml = family.render_calendar(self.archive, paper, *target.month, now)
             if xml is None:
                 return NOT_FOUND
             return MockResponse(200, (("Content-Type", "text/xml; charset=utf-8"),), xml.encode())
         date = target.date
-        if date is None or paper.family_on(date) != family.name:
+        era = paper.era_on(date) if date is not None else None
+        if date is None or era is None or era.family != family.name or era.mount != mount:
             return NOT_FOUND
         if not self.archive.reachable(paper, date, now):
             return self._not_kept(paper, target, date, now)
@@ -209,13 +230,15 @@ class MockSite:
     ) -> MockResponse:
         """A date the site has no issue for: 404, the paper's gone status outside its
         window (for every URL of the date), or its soft-404 page for the issue index of a
-        cut-off day."""
+        cut-off day or of a past day without an issue."""
         if not paper.kept(date, now.date()):
             return MockResponse(paper.gone_status, NOT_FOUND.headers, GONE_BODY)
         # The soft-404 page stands for the days the calendar lists but the site does not
-        # serve (before the cut-off); a day off keeps its 404.
+        # serve (before the cut-off), and for the days off (科技日报 answers every missing
+        # day so); today's issue, not out yet, and a later day keep their 404.
         cut = paper.cutoff is not None and date < paper.cutoff
-        if cut and target.kind == "issue" and paper.soft_404_title is not None:
+        day_off = date < now.date() and not self.archive.scheduled(paper, date)
+        if (cut or day_off) and target.kind == "issue" and paper.soft_404_title is not None:
             return MockResponse(200, NOT_FOUND.headers, soft_404_page(paper.soft_404_title))
         return NOT_FOUND
 
@@ -238,7 +261,8 @@ class MockSite:
         issue = self.archive.issue(paper.slug, latest) if latest else None
         if issue is None:
             return NOT_FOUND
-        target = relative(rest, self.family(paper, issue.date).entry_target(issue))
+        home = paper.mount_on(issue.date) + self.family(paper, issue.date).entry_target(issue)
+        target = relative(rest, home)
         html = (
             '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">\n'
             f'<meta http-equiv="refresh" content="0; URL={esc(target)}">\n'

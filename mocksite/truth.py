@@ -80,7 +80,7 @@ def issue_records(
     if issue is None:
         return
     family = site.family(paper, date)
-    base = site.paper_url(paper)
+    base = site.era_url(paper, date)
     url = base + family.issue_path(issue)
     if not archive.reachable(paper, date, now):
         # What the issue index answers: the gone status outside the window, the soft-404

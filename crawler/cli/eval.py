@@ -160,12 +160,16 @@ def plan_selections(
     until: dt.date | None = None,
     days: int | None = None,
 ) -> list[Selection]:
-    """The days of each paper to evaluate: ``since``..``until``, or the last ``days`` days.
+    """The days of each paper to evaluate: ``since``..``until``, or the last ``days`` days
+    (of a paper that stopped: its last ``days`` days).
 
     >>> from crawler.registry import load_registry
     >>> [(s.paper, str(s.since), str(s.until)) for s in plan_selections(
     ...     load_registry(), ("lzcb",), dt.date(2025, 3, 31), days=2)]
     [('lzcb', '2025-03-30', '2025-03-31')]
+    >>> [(s.paper, str(s.since), str(s.until)) for s in plan_selections(
+    ...     load_registry(), ("jjjcb",), dt.date(2025, 3, 31), days=2)]
+    [('jjjcb', '2018-03-30', '2018-03-31')]
     """
     from crawler.evaluation import Selection
 
@@ -177,11 +181,17 @@ def plan_selections(
     first = since or last - dt.timedelta(days=(days or DEFAULT_DAYS) - 1)
     if first > last:
         raise ConfigurationError(f"--since {first} is after --until {last}")
-    return [
-        Selection(slug, max(first, registry.get(slug).first_issue), last)
-        for slug in slugs
-        if registry.get(slug).first_issue <= last
-    ]
+    selections = []
+    for slug in slugs:
+        paper = registry.get(slug)
+        # A paper that stopped (中国纪检监察报's Founder classic site, 2018-03) is measured on
+        # its last days, not on days it has no issue of.
+        end = last if paper.last_issue is None else min(last, paper.last_issue)
+        start = since or end - dt.timedelta(days=(days or DEFAULT_DAYS) - 1)
+        start = max(start, paper.first_issue)
+        if start <= end:
+            selections.append(Selection(slug, start, end))
+    return selections
 
 
 def _paper_slugs(text: str | None, registry: Registry, served: tuple[str, ...]) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from crawler.extract.family import Family
 FAMILIES: tuple[Family, ...] = (
     paperindex.FAMILY,
     founder.FAMILY,
+    founder.NAVI_FAMILY,
     peoples_daily.FAMILY,
     founder_pc.FAMILY,
 )

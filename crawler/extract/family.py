@@ -36,11 +36,11 @@ class Skins:
     """The alternative selectors (XPath) a family's templates are known to use, tried in order.
 
     Each tuple lists the skins of one part of a page, most specific first; an extractor
-    takes the first that matches. ``titles`` are (kicker, title, subtitle) element ids;
-    ``title_stacks`` the same three as XPaths, for templates that print them without ids
-    (an element's text, or an attribute such as ``input/@value``; ``""`` where the
-    template has no such part). ``dates`` locate the printed issue date, ``images`` an
-    article's pictures.
+    takes the first that matches. ``titles`` are (kicker, title, subtitle), each an element
+    id or an XPath (starting with ``/``); ``title_stacks`` the same three as XPaths, for
+    templates that print them without ids (an element's text, or an attribute such as
+    ``input/@value``; ``""`` where the template has no such part). ``dates`` locate the
+    printed issue date, ``images`` an article's pictures.
     """
 
     page_lists: tuple[str, ...] = ()

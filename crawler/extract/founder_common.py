@@ -398,14 +398,24 @@ _TITLE_BOXES = tuple(
 )
 
 
+def _title_query(name: str) -> str:
+    """A title skin's part as XPath: an element id, or an XPath itself (``//div[...]``).
+
+    >>> _title_query("Title"), _title_query("//p[@class='BSHARE_TEXT']")
+    ("//*[@id='Title']", "//p[@class='BSHARE_TEXT']")
+    """
+    return name if name.startswith("/") else f"//*[@id='{name}']"
+
+
 def title_stack(sel: Selector, fields: dict[str, str], skins: Skins = SHARED_SKINS) -> TitleStack:
-    """引题/主题/副题 from the skins' element ids, else the ``h3/h1/h2`` stack, else enpproperty."""
-    for kicker_id, title_id, subtitle_id in skins.titles:
-        if sel.xpath(f"//*[@id='{title_id}']"):
+    """引题/主题/副题 from the skins' titles (element ids or XPath), else the ``h3/h1/h2``
+    stack, else enpproperty."""
+    for kicker_at, title_at, subtitle_at in skins.titles:
+        if sel.xpath(_title_query(title_at)):
             return TitleStack(
-                first_text(sel, f"//*[@id='{kicker_id}']"),
-                first_text(sel, f"//*[@id='{title_id}']"),
-                first_text(sel, f"//*[@id='{subtitle_id}']"),
+                first_text(sel, _title_query(kicker_at)),
+                first_text(sel, _title_query(title_at)),
+                first_text(sel, _title_query(subtitle_at)),
             )
     scope = next((box for box in _TITLE_BOXES if sel.xpath(f"{box}//h1")), "")
     title = first_text(sel, f"{scope}//h1")
@@ -529,12 +539,19 @@ class ArticleParts:
 
 
 def build_article(
-    sel: Selector, url: str, parts: ArticleParts, skins: Skins = SHARED_SKINS
+    sel: Selector,
+    url: str,
+    parts: ArticleParts,
+    skins: Skins = SHARED_SKINS,
+    *,
+    part_links: bool = True,
 ) -> Article:
     """An :class:`Article` from the body of ``sel`` and what the family found around it.
 
     The body is cleaned (garbage, navigation text), picture captions and ``下转第X版``
     lines are taken out, and a byline line at the start or end moves to the byline.
+    ``part_links`` false: ``content_A_B`` links are other articles, never later parts (the
+    navi.xml variant of Founder classic, where they name page A, article B).
     """
     images, captions = article_images(sel, url, skins)
     cleaned = [p for p in clean_paragraphs(body_lines(sel, skins)) if p not in captions]
@@ -547,7 +564,8 @@ def build_article(
         if not any(c.page_number == number for c in continuations):
             continuations.append(Continuation("page", number, None))
     byline, body = split_byline(paragraphs, parts.byline)
-    continuations += part_continuations(sel, url)
+    if part_links:
+        continuations += part_continuations(sel, url)
     authors = parse_byline(byline) if byline else ()
     if not authors and body and not is_tail:
         authors = dateline_authors(body[0])  # wire copy: 新华社北京3月2日电（记者 王五）

@@ -48,7 +48,8 @@ from tests.benchmarks.publish import add_docs_option, bench_parser, invocation, 
 MOCK = "http://127.0.0.1:8000"  # only a name in the pages' URLs: nothing is fetched
 NOW = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 DAY = dt.date(2025, 3, 5)
-#: The suite's papers: two PaperIndex (lzcb, dzrb), two Founder classic (kjrb; jxrb in GBK).
+#: The suite's papers: two PaperIndex (lzcb, dzrb), Founder classic (kjrb) and its navi
+#: variant (jxrb, in GBK).
 PAPERS = ("lzcb", "dzrb", "kjrb", "jxrb")
 
 

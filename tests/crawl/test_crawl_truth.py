@@ -37,7 +37,7 @@ CASES = [
         AFTER_GMRB_SWITCH,
         id="peoples_daily-to-founder_pc-gmrb",
     ),
-    pytest.param("jxrb", "2025-01-06", "2025-01-08", TODAY, id="founder-gbk-jxrb"),
+    pytest.param("jxrb", "2025-01-06", "2025-01-08", TODAY, id="founder_navi-gbk-jxrb"),
 ]
 
 

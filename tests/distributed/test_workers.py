@@ -30,8 +30,8 @@ from tests.distributed.workers import (
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc")
 
-#: Two small papers of the mock site.
-PAPERS = ("jjjcb", "kjrb")
+#: Two papers of the mock site.
+PAPERS = ("jxrb", "kjrb")  # 中国纪检监察报 has no issue after 2018-03
 
 
 def fetched(site: MockSiteProcess) -> Counter[str]:

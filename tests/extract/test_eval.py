@@ -31,8 +31,9 @@ from mocksite.site import MockSite, SiteOptions
 NOW = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # Beijing
 LATEST = (dt.date(2025, 3, 28), dt.date(2025, 3, 31))
 
-#: Every paper's last four days, plus 人民日报's last days before its template change (the
-#: only People's Daily family paper besides 光明日报), 鲁中晨报's seed issue, and a 科技日报
+#: Every paper's last four days (中国纪检监察报's Founder classic site: its last ones, 2018-03),
+#: plus 人民日报's last days before its template change (the only People's Daily family paper
+#: besides 光明日报), 江西日报's last days on its old host, 鲁中晨报's seed issue, and a 科技日报
 #: issue with an article both split into parts and continued on another page (下转 printed at
 #: the end of its last part): about 2,220 articles, with every quirk of the mock site (parts,
 #: continued articles, duplicates, photo-only articles, corrections, meta charset lies, GBK,
@@ -40,13 +41,15 @@ LATEST = (dt.date(2025, 3, 28), dt.date(2025, 3, 31))
 SELECTIONS = [
     *(
         Selection(slug, *LATEST)
-        for slug in ("rmrb", "gmrb", "kjrb", "jjjcb", "jxrb", "hbrb", "dzrb", "lzcb")
+        for slug in ("rmrb", "gmrb", "kjrb", "jxrb", "hbrb", "dzrb", "lzcb")
     ),
+    Selection("jjjcb", dt.date(2018, 3, 28), dt.date(2018, 3, 31)),
+    Selection("jxrb", dt.date(2022, 11, 27), dt.date(2022, 11, 30)),
     Selection("rmrb", dt.date(2024, 11, 27), dt.date(2024, 11, 30)),
     Selection("lzcb", dt.date(2021, 10, 20), dt.date(2021, 10, 21)),
     Selection("kjrb", dt.date(2024, 11, 27), dt.date(2024, 11, 27)),
 ]
-FAMILIES = ("paperindex", "founder", "peoples_daily", "founder_pc")
+FAMILIES = ("paperindex", "founder", "founder_navi", "peoples_daily", "founder_pc")
 
 
 @pytest.fixture(scope="module")

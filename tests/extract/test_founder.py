@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from crawler.extract import ExtractionError, founder
+from crawler.extract import ExtractionError, founder, founder_common
 from crawler.extract.founder_common import page_label
 from crawler.items import ArticleRef, Continuation, Image
 from crawler.registry import load_registry
@@ -251,3 +251,95 @@ def test_article_without_any_title_is_an_extraction_error() -> None:
     html = "<html><body><founder-content><p>只有正文。</p></founder-content></body></html>"
     with pytest.raises(ExtractionError, match="no article title"):
         founder.extract_article(Selector(text=html), BASE + "content_1.htm")
+
+
+# ---------------------------------------------------------------------------------------
+# 科技日报's title skin and the navi.xml variant (江西日报's new host)
+# ---------------------------------------------------------------------------------------
+
+YINTI_ARTICLE = """<html><body><div class="box0-right">
+<div class="yinti">引题文字</div><div class="biaoti">主标题</div><div class="futi">副标题文字</div>
+<div class="author">本报记者 张三</div>
+<div class="article" id="ozoom"><p>　　正文第一段。</p><p>　　正文第二段。</p></div>
+</div></body></html>"""
+
+
+def test_kjrb_title_stack_is_read_from_yinti_biaoti_futi() -> None:
+    article = founder.extract_article(Selector(text=YINTI_ARTICLE), BASE + "content_1.htm")
+    assert (article.kicker, article.title, article.subtitle) == ("引题文字", "主标题", "副标题文字")
+    assert article.byline == "本报记者 张三"
+    assert article.paragraphs == ("正文第一段。", "正文第二段。")
+
+
+NAVI = "http://e.invalid/html/2023-05/19/"
+NAVI_ARTICLE = """<html><body>
+<div class="banci">第01版：<strong>头版</strong></div>
+<div class="article-box"><p class="BSHARE_TEXT">第二篇文章</p>
+<div id="ozoom"><p>　　这是第二篇的正文。</p></div>
+<a href="content_5411_7712601.htm">上一篇</a> <a href="content_5411_7712603.htm">下一篇</a>
+</div></body></html>"""
+
+
+def test_navi_content_p_n_links_are_the_pages_other_articles_never_parts() -> None:
+    """content_5411_7712602 is page 5411, article 7712602: its 下一篇 content_5411_7712603
+    is the next article. Read as Founder classic, it would be part 7712603 of article 5411
+    (and the spider would merge the neighbour in); the navi variant reads it as a link."""
+    url = NAVI + "content_5411_7712602.htm"
+    navi = founder.NAVI_FAMILY.extract_article(Selector(text=NAVI_ARTICLE), url)
+    assert navi.title == "第二篇文章"
+    assert navi.continuations == ()
+    assert navi.next_url == NAVI + "content_5411_7712603.htm"
+    assert navi.prev_url == NAVI + "content_5411_7712601.htm"
+    assert (navi.page_number, navi.page_name) == ("01", "头版")
+    as_parts = founder_common.part_continuations(Selector(text=NAVI_ARTICLE), url)
+    assert as_parts == [Continuation("part", None, NAVI + "content_5411_7712603.htm")]
+    assert founder.NAVI_FAMILY.source_id(url) == "7712602"
+
+
+NAVI_PAGE = """<html><body>
+<img src="../../../resfile/2023-05-19/01/jxrb-20230519-001.jpg" usemap="#pagePicMap">
+<map name="pagePicMap"><area href="content_1_11.htm"><area href="content_1_13.htm" title="三"></map>
+<div id="main-ed-articlenav-list"><ul>
+<li><a href="content_1_11.htm">一</a></li><li><a href="content_1_12.htm">二</a></li></ul></div>
+<table id="bmdhTable">
+<tr><td><a href="node_1.htm">第01版：头版</a></td>
+<td><a href="../../../resfile/2023-05-19/01/jxrb-20230519-001.pdf">PDF</a></td></tr>
+<tr><td><a href="node_2.htm">第02版：要闻</a></td>
+<td><a href="../../../resfile/2023-05-19/02/jxrb-20230519-002.pdf">PDF</a></td></tr>
+</table></body></html>"""
+
+
+def test_navi_page_lists_bmdh_rows_with_their_pdfs_and_the_title_list() -> None:
+    sel = Selector(text=NAVI_PAGE)
+    issue = founder.NAVI_FAMILY.extract_issue(sel, NAVI + "node_1.htm")
+    assert issue.date == dt.date(2023, 5, 19)
+    assert [(p.number, p.name, p.url, p.pdf_url) for p in issue.pages] == [
+        (
+            "01",
+            "头版",
+            NAVI + "node_1.htm",
+            "http://e.invalid/resfile/2023-05-19/01/jxrb-20230519-001.pdf",
+        ),
+        (
+            "02",
+            "要闻",
+            NAVI + "node_2.htm",
+            "http://e.invalid/resfile/2023-05-19/02/jxrb-20230519-002.pdf",
+        ),
+    ]
+    page = founder.NAVI_FAMILY.extract_page(sel, NAVI + "node_1.htm")
+    assert [(a.url.rsplit("/", 1)[1], a.title) for a in page.articles] == [
+        ("content_1_11.htm", "一"),
+        ("content_1_12.htm", "二"),
+        ("content_1_13.htm", "三"),
+    ]
+
+
+def test_navi_calendar_is_the_months_navi_xml() -> None:
+    calendar = founder.NAVI_FAMILY.calendar
+    assert calendar is not None
+    url = calendar.url("http://e.invalid/html/", 2023, 5)
+    assert url == "http://e.invalid/html/2023-05/navi.xml"
+    xml = "<navi><item><date>2023-05-19</date><url>../19/node_1.htm</url></item></navi>"
+    assert calendar.parse(xml, url) == (dt.date(2023, 5, 19),)
+    assert calendar.parse("<navi></navi>", url) == ()

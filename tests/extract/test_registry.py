@@ -56,6 +56,7 @@ def test_every_family_of_the_registry_is_in_the_family_list() -> None:
         ("kjrb", D(2023, 2, 10), "http://digitalpaper.stdaily.com/http_www.kjrb.com/kjrb/html/2023-02/10/node_2.htm"),
         ("jjjcb", D(2017, 7, 22), "http://csr.mos.gov.cn/content/2017-07/22/node_2.htm"),
         ("jxrb", D(2017, 10, 9), "http://epaper.jxnews.com.cn/jxrb/html/2017-10/09/node_187.htm"),
+        ("jxrb", D(2023, 5, 19), "http://epaper.jxxw.com.cn/html/2023-05/19/node_1.htm"),
         ("hbrb", D(2023, 2, 11), "https://epaper.hubeidaily.net/pc/column/202302/11/node_01.html"),
     ],
 )  # fmt: skip
@@ -71,6 +72,8 @@ def test_issue_url_follows_the_era_of_the_day(slug: str, day: D, url: str) -> No
         ("gmrb", D(2025, 12, 31), "peoples_daily"),
         ("gmrb", D(2026, 1, 1), "founder_pc"),
         ("jxrb", D(2020, 1, 1), "founder"),
+        ("jxrb", D(2022, 11, 30), "founder"),
+        ("jxrb", D(2022, 12, 1), "founder_navi"),
         ("lzcb", D(2021, 10, 20), "paperindex"),
     ],
 )
@@ -239,8 +242,12 @@ def test_registry_entry_urls_are_the_mock_sites_issue_urls(slug: str) -> None:
 
     site = MockSite(SiteOptions(base_url="http://127.0.0.1:8000", papers=(slug,)))
     now = dt.datetime(2025, 3, 31, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    since = dt.date(2024, 11, 25) if slug == "rmrb" else dt.date(2025, 3, 1)  # both rmrb eras
-    until = dt.date(2024, 12, 5) if slug == "rmrb" else dt.date(2025, 3, 7)
+    # Both eras of rmrb and of jxrb (two hosts); jjjcb's Founder classic site ended in 2018.
+    since, until = {
+        "rmrb": (dt.date(2024, 11, 25), dt.date(2024, 12, 5)),
+        "jxrb": (dt.date(2022, 11, 25), dt.date(2022, 12, 5)),
+        "jjjcb": (dt.date(2018, 3, 1), dt.date(2018, 3, 7)),
+    }.get(slug, (dt.date(2025, 3, 1), dt.date(2025, 3, 7)))
     issues = [r for r in site.truth(now, since=since, until=until) if r["kind"] == "issue"]
     assert issues
     paper = load_registry().get(slug)
@@ -267,7 +274,9 @@ def test_every_shipped_paper_and_era_cites_evidence_or_says_uncertain() -> None:
 def test_shipped_uncertain_keys_mark_what_the_evidence_contradicts() -> None:
     registry = load_registry()
     assert "first_issue" in registry.get("rmrb").uncertain_fields  # a rolling two years
-    assert "encoding" in registry.get("jxrb").uncertain_fields  # pages declare utf-8
+    assert registry.get("jxrb").encoding is None  # no source forces one; pages declare utf-8
+    assert [e.uncertain_fields for e in registry.get("jxrb").eras] == [("end",), ("start",)]
+    assert registry.get("kjrb").eras[0].uncertain_fields == ("end",)  # stopped about 2025-10
     assert registry.get("hbrb").uncertain_fields == ("first_issue",)  # nothing dates it
     assert registry.get("gmrb").eras[0].uncertain_fields == ("end",)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -30,7 +31,9 @@ SAMPLE_PATHS = (
     "/dzrb/content/20250303/IssueIndex.htm",
     "/kjrb/html/2025-03/03/node_2.htm",
     "/kjrb/html/2025-03/period.xml",
-    "/jxrb/html/2025-03/03/node_189.htm",
+    "/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/29/node_189.htm",
+    "/jxrb/html/2025-03/03/node_3.htm",
+    "/jxrb/html/2025-03/navi.xml",
     "/rmrb/html/2024-11/20/nbs.D110000renmrb_01.htm",
     "/gmrb/html/2025-03/05/nbs.D110000gmrb_02.htm",
     "/rmrb/pc/layout/202503/03/node_01.html",
@@ -166,7 +169,7 @@ def test_seed_page_is_generated_without_the_seed_file(tmp_path: Path) -> None:
 
 
 def test_gbk_paper_serves_gbk_bytes_with_letter_pages(site: MockSite) -> None:
-    response = site.render("/jxrb/html/2025-03/03/node_187.htm", NOW)
+    response = site.render("/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/29/node_187.htm", NOW)
     assert response.content_type == "text/html; charset=GBK"
     with pytest.raises(UnicodeDecodeError):
         response.body.decode("utf-8")
@@ -194,10 +197,14 @@ def test_query_strings_do_not_change_the_article(site: MockSite) -> None:
 
 
 def test_long_founder_article_is_split_into_parts(site: MockSite) -> None:
-    records = issue_truth(site, "jxrb", dt.date(2025, 3, 3)) + issue_truth(
-        site, "jjjcb", dt.date(2025, 3, 4)
+    records = issue_truth(site, "kjrb", dt.date(2024, 11, 27)) + issue_truth(
+        site, "jjjcb", dt.date(2018, 3, 6)
     )
-    parted = [r for r in records if r["kind"] == "article" and "parts" in r["quirks"]]  # type: ignore[operator]
+    parted = [
+        r
+        for r in records
+        if r["kind"] == "article" and "parts" in r["quirks"] and "continued" not in r["quirks"]  # type: ignore[operator]
+    ]
     assert parted
     record = parted[0]
     (part,) = record["continuations"]  # type: ignore[misc]
@@ -205,7 +212,7 @@ def test_long_founder_article_is_split_into_parts(site: MockSite) -> None:
     shown = []
     for url in (record["url"], part["url"]):
         response = fetch(site, str(url))
-        body = Selector(text=html_text(response)).css("founder-content p")
+        body = Selector(text=html_text(response)).css("#ozoom p")
         shown += [" ".join("".join(p.css("::text").getall()).split()) for p in body]
     assert shown == record["paragraphs"]
     assert fetch(site, str(part["url"]).replace("_2.htm", "_3.htm")).status == 404
@@ -293,9 +300,12 @@ def test_rolling_window_answers_403_beyond_it(site: MockSite) -> None:
 
 def test_schedules_skip_weekends(site: MockSite) -> None:
     saturday, sunday = dt.date(2025, 3, 29), dt.date(2025, 3, 30)
-    assert site.render("/kjrb/html/2025-03/29/node_2.htm", NOW).status == 404
-    assert site.render("/jjjcb/content/2025-03/30/node_2.htm", NOW).status == 404
-    assert site.render("/jjjcb/content/2025-03/29/node_2.htm", NOW).status == 200
+    # 科技日报 answers a day without an issue with its 200 soft-404 page.
+    day_off = site.render("/kjrb/html/2025-03/29/node_2.htm", NOW)
+    assert day_off.status == 200 and "科技网404错误跳转页面!".encode() in day_off.body
+    assert site.render("/kjrb/html/2025-03/29/node_3.htm", NOW).status == 404
+    assert site.render("/jjjcb/content/2018-03/25/node_2.htm", NOW).status == 404
+    assert site.render("/jjjcb/content/2018-03/24/node_2.htm", NOW).status == 200
     xml = site.render("/kjrb/html/2025-03/period.xml", NOW).body.decode()
     assert saturday.isoformat() not in xml and sunday.isoformat() not in xml
     assert "2025-03-28" in xml
@@ -303,11 +313,12 @@ def test_schedules_skip_weekends(site: MockSite) -> None:
 
 def test_page_pdfs_and_images_are_served(site: MockSite) -> None:
     for slug, date in (
-        ("jjjcb", "2025-03-04"),
+        ("jjjcb", "2018-03-06"),
         ("gmrb", "2025-03-05"),
         ("hbrb", "2025-03-04"),
         ("lzcb", "2021-10-20"),
         ("jxrb", "2025-03-03"),
+        ("jxrb", "2022-11-29"),
     ):
         pages = [
             r
@@ -379,3 +390,32 @@ def test_first_render_of_an_article_is_fast() -> None:
         assert response.status == 200
     timings.sort()
     assert timings[len(timings) // 2] < 0.005  # median; the issue plan is built once
+
+
+def test_a_paper_on_two_hosts_serves_each_era_on_its_own(site: MockSite) -> None:
+    """江西日报: the old host's era under /jxrb/epaper.jxnews.com.cn/jxrb/ (where the registry's
+    override mounts it), the navi.xml era on the paper's home; neither answers on the other."""
+    old, new = dt.date(2022, 11, 29), dt.date(2022, 12, 1)
+    old_issue = issue_truth(site, "jxrb", old)[0]
+    new_issue = issue_truth(site, "jxrb", new)[0]
+    assert old_issue["url"] == BASE + "/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/29/node_187.htm"
+    assert new_issue["url"] == BASE + "/jxrb/html/2022-12/01/node_1.htm"
+    for record in (old_issue, new_issue):
+        assert fetch(site, str(record["url"])).status == 200
+    assert site.render("/jxrb/html/2022-11/29/node_187.htm", NOW).status == 404
+    assert site.render("/jxrb/html/2022-11/29/node_1.htm", NOW).status == 404
+    assert (
+        site.render("/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-12/01/node_1.htm", NOW).status == 404
+    )
+    assert (
+        site.render("/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-12/01/node_187.htm", NOW).status
+        == 404
+    )
+    old_calendar = site.render("/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/period.xml", NOW)
+    new_calendar = site.render("/jxrb/html/2022-12/navi.xml", NOW)
+    assert b"<period_date>2022-11-29</period_date>" in old_calendar.body
+    assert b"<date>2022-12-01</date>" in new_calendar.body
+    assert site.render("/jxrb/html/2022-11/navi.xml", NOW).status == 404
+    articles = [r for r in issue_truth(site, "jxrb", new) if r["kind"] == "article"]
+    assert all(re.search(r"/content_\d+_\d+\.htm$", str(r["url"])) for r in articles)
+    assert fetch(site, str(articles[0]["url"])).status == 200

@@ -27,8 +27,9 @@ from mocksite.site import DEFAULT_TODAY, FAMILIES, MockSite, SiteOptions
 NOW = dt.datetime.combine(DEFAULT_TODAY, dt.time(12, 0))
 
 #: sha256 of the body of each document: every family and paper, issue indexes, articles
-#: with images, second parts, GBK, rmrb on both sides of its switch, calendars, an entry
-#: page and a PDF; PaperIndex's IssueIndex.htm refresh stubs and the first pages they name.
+#: with images, second parts, GBK, rmrb on both sides of its switch, jxrb on both hosts,
+#: calendars, an entry page and a PDF; PaperIndex's IssueIndex.htm refresh stubs and the
+#: first pages they name.
 DIGESTS = {
     "/rmrb/pc/layout/202503/28/node_01.html": (
         "e36ea5349bfda3ff7da43260a7f4afa0074cb6b48c939ae5f2839f5be6c52ed4"
@@ -52,25 +53,34 @@ DIGESTS = {
         "1b178f64418ebe8b3684254e050b3f2315d137c17c9ef3ddb1eccfad8dbe372f"
     ),
     "/kjrb/html/2025-03/27/content_918522.htm": (
-        "29344e47cb896d6b61427e51e74d4b09dffc9fb47323d53fcb8d70959276734c"
+        "03b7c6783513e49b0587bbf32a055c026bb0ed3b64b5f5213d0a3cf159012dc8"
     ),
-    "/jjjcb/content/2025-03/27/node_2.htm": (
-        "0ed09937e98b4a16b2fbfef3b6f8a652b091739dd89c11cbf20f1c9904a2dd52"
+    "/jjjcb/content/2018-03/27/node_2.htm": (
+        "9c3a876b1a53f6d255ba90670e441b6c672844aa4f7b8225d0de3caa235af782"
     ),
-    "/jjjcb/content/2025-03/27/content_414063.htm": (
-        "d14d19641d60b296d9e004bc300a4cd67f756433fbb90e6953d720b7aa337db0"
+    "/jjjcb/content/2018-03/27/content_176022.htm": (
+        "f4bb043140c6b92f5893669bdb7663012ae16c0f9d08c8518f2113e45680cd10"
     ),
-    "/jjjcb/content/2025-03/27/content_414042_2.htm": (
-        "9ae4841f7bb34dd2a38f2c48bca0a38773f8b0542395530bebc1e49520833158"
+    "/jjjcb/content/2018-03/30/content_177601_2.htm": (
+        "f0b4513e1d86bbc23168c94d59c21f4370f8b4f88f5f327436101762a0e0ec64"
     ),
-    "/jxrb/html/2025-03/28/node_187.htm": (
-        "eebf094f907e9122ccab4c8f8cead4831f13917ed8796308d810d4c1e99a510c"
+    "/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/28/node_187.htm": (
+        "634819b221a24e721fcb4266d6e51210d2171bb5236e8eb518dab025a076e47f"
     ),
-    "/jxrb/html/2025-03/28/content_763524.htm": (
-        "2edab20ba3b7a9e4e7ec86edae8105dd83f3379b01e29df245e5284c750a9403"
+    "/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/28/content_413521.htm": (
+        "e79ccdf9852ead5899eee7b6bc99b869d433896463be5078b3e4b31d4e4631a6"
     ),
-    "/jxrb/html/2025-03/28/content_763561_2.htm": (
-        "d4047cadef2852622f15a5b8894b05f05fd7fecf761e8d9c4786125ff1d095b6"
+    "/jxrb/epaper.jxnews.com.cn/jxrb/html/2022-11/28/content_413741_2.htm": (
+        "375bc6f1039e2756c2146f32866c76eabb129ee590ad9a4862ae1cb7d0358f59"
+    ),
+    "/jxrb/html/2025-03/28/node_1.htm": (
+        "a296349f567cc112197ea634fb584438b62e46dd10fbd186c0c6e220819aa2f5"
+    ),
+    "/jxrb/html/2025-03/28/content_1_839024.htm": (
+        "0fafaca9d09e99e7f652056fa59c53982a8b11e8063e10540c1108262334e231"
+    ),
+    "/jxrb/html/2025-03/navi.xml": (
+        "7aa966f29be5d8b74ac42881c4d21bbd526c94366f90a9c59dd01e87c843bfde"
     ),
     "/hbrb/pc/column/202503/28/node_01.html": (
         "52af264b80acd7c7df494d72faaad7e89b073328f591d131ea34dc07afe8609e"
@@ -112,7 +122,9 @@ DIGESTS = {
 
 #: sha256 of the ground truth of one paper and day (JSON, sorted keys, one record a line).
 TRUTH_DIGESTS = {
-    ("jjjcb", "2025-03-27"): "32ff68141eb75b8f2c39945ff70988abb4ef01a60d1eb50aedffd68896bbea07",
+    ("jjjcb", "2018-03-27"): "a34f4fbfb34ada755d64c7592dda59913560274c1f8c7136cb792ae062f98f21",
+    ("jxrb", "2022-11-30"): "af0306f658ec3fa8d07ccb1a62abb715bc6bf90a87d969f111a6ec7e75be0382",
+    ("jxrb", "2022-12-01"): "f50dbd6ade98dbe3b6d19bff7bab3a37517bc6a25aa5caad6acc2440397b786c",
     ("dzrb", "2025-03-28"): "c41b7518f22100eae60b5f8c08e350f60dba50287fcdb45044f468cf2c9f111b",
 }
 

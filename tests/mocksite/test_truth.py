@@ -22,8 +22,9 @@ BASE = "http://127.0.0.1:8000"
 #: A few issues per family (rmrb twice: before and after its switch to Founder new).
 ISSUES = [
     ("kjrb", dt.date(2025, 3, 3)),
-    ("jjjcb", dt.date(2025, 3, 4)),
-    ("jxrb", dt.date(2025, 3, 3)),
+    ("jjjcb", dt.date(2018, 3, 6)),
+    ("jxrb", dt.date(2022, 11, 29)),  # the old host
+    ("jxrb", dt.date(2025, 3, 3)),  # the navi.xml variant
     ("rmrb", dt.date(2024, 11, 20)),
     ("gmrb", dt.date(2025, 3, 5)),
     ("rmrb", dt.date(2025, 3, 3)),
