@@ -165,7 +165,7 @@ def _front_page_candidates(page: Fetched) -> list[str]:
     'http://e.cn/xxrb/html/2025-03/31/node_2.htm'
     >>> article = Fetched("http://e.cn/xxrb/html/2025-03/31/content_7.htm", 200, "")
     >>> _front_page_candidates(article)
-    ['http://e.cn/xxrb/html/2025-03/31/node_2.htm']
+    ['http://e.cn/xxrb/html/2025-03/31/node_2.htm', 'http://e.cn/xxrb/html/2025-03/31/node_1.htm']
     """
     found = list(_entry_files_for(page.url))
     try:

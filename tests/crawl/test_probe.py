@@ -158,12 +158,17 @@ def test_bad_input_is_one_line(
     assert message in line
 
 
-@pytest.mark.parametrize("slug", sorted(PAPERS_BY_SLUG))
+# A paper whose site stopped (中国纪检监察报's Founder site) has no home pointing at an issue.
+RUNNING = sorted(slug for slug, paper in PAPERS_BY_SLUG.items() if paper.eras[-1].until is None)
+
+
+@pytest.mark.parametrize("slug", RUNNING)
 def test_a_paper_home_leads_to_its_latest_issue(
     mocksite: MockSiteProcess, capsys: pytest.CaptureFixture[str], slug: str
 ) -> None:
     paper = PAPERS_BY_SLUG[slug]
-    family = paper.family_on(DEFAULT_TODAY)
+    last_day = min(paper.eras[-1].until or DEFAULT_TODAY, DEFAULT_TODAY)
+    family = paper.family_on(last_day)
     assert family is not None
     home = f"{mocksite.base_url}/{slug}/{MOCK_FAMILIES[family].entry_path(paper)}"
     assert main(["probe", home, "--slug", slug]) == 0
@@ -171,7 +176,7 @@ def test_a_paper_home_leads_to_its_latest_issue(
     probed = parse_registry(_entry(out), source="probe output").get(slug)
     assert probed.family == family
     issue = probed.first_issue  # the issue the probe saw: the newest the home points to
-    latest = _latest_issue(slug, DEFAULT_TODAY - dt.timedelta(days=14), DEFAULT_TODAY)
+    latest = _latest_issue(slug, last_day - dt.timedelta(days=14), last_day)
     assert latest is not None
     assert issue == latest[0]
     assert_enters(mocksite, family, probed.issue_url(issue), latest[1])
