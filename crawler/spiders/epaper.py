@@ -438,9 +438,13 @@ class EpaperSpider(scrapy.Spider):
         before = self.stored.get(key)
         for page in index.pages:
             page_url = canonical_url(page.url)
-            # Every page of the page list gets a row, even one that fails to load.
-            yield PageItem(paper=slug, date=day, page=page, article_count=None)
-            if before is not None and page_url in before.done_pages:
+            done = before is not None and page_url in before.done_pages
+            # Every page of the page list gets a row, even one that fails to load. A stored
+            # page that is the index itself was fetched again just now: its row points at
+            # this newer capture of the same document, as a replay of the archive does.
+            capture = meta.get(META_CAPTURE) if done and page_url == url else None
+            yield PageItem(paper=slug, date=day, page=page, article_count=None, capture=capture)
+            if done:
                 continue
             if page_url == url:
                 # The index is the first page itself (node_2.htm, _01.htm): parse it here.

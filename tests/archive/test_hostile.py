@@ -22,8 +22,8 @@ from crawler.db.engine import make_engine
 from mocksite.testing import MockSiteProcess, run_mocksite
 from tests.archive.conftest import SITE_TODAY, run_epaper
 
-HUGE = re.compile(r"/Articel02001[A-Z]+\.htm$")
-REDIRECTED = re.compile(r"/Articel03001[A-Z]+\.htm$")
+HUGE = re.compile(r"/Articel02001[A-Za-z]+\.htm$")
+REDIRECTED = re.compile(r"/Articel03001[A-Za-z]+\.htm$")
 CLIMBING_IMAGES = (
     b'<A target="_blank"><IMG src="/lzcb/images/%2e%2e/%2E%2E/%2e%2e/etc/passwd"></A>'
     b'<A target="_blank"><IMG src="../../../../../../../etc/passwd.jpg"></A>'
