@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 import time
 import urllib.error
@@ -25,11 +26,11 @@ import urllib.robotparser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.encoding import charset_from_content_type, decode_body
 from crawler.errors import EpaperError
-from crawler.extract.dom import UnparsableError, parse_html
+from crawler.extract.dom import UnparsableError, parse_html, refresh_targets
 from crawler.extract.families import FAMILIES
 from crawler.extract.family import Family, Skins
 from crawler.items import IssueIndex
@@ -40,11 +41,6 @@ from crawler.urls import canonical_url
 #: followed from the first URL: homes of e-papers point at today's front page this way.
 MAX_PAGE_REDIRECTS = 3
 
-_META_REFRESH = re.compile(
-    r"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*\d*\s*;?\s*"""
-    r"""url\s*=\s*['"]?([^"'>\s]+)""",
-    re.IGNORECASE,
-)
 _SCRIPT_LOCATION = re.compile(
     r"""(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']"""
     r"""|location\.replace\(\s*["']([^"']+)["']\s*\)""",
@@ -102,12 +98,9 @@ class ProbeResult:
     layout: Layout
     pages: int
     title: str | None = None  # the front page's <title>
-    articles_on_page: int = 0
     article_url: str | None = None
     article_title: str | None = None
     article_paragraphs: int = 0
-    calendar_url: str | None = None
-    calendar_dates: int | None = None  # None: the family has no calendar, or none answered
     calendar_lists_date: bool = False
     skins: list[SkinMatch] = field(default_factory=list)
     confirmed: list[str] = field(default_factory=list)
@@ -174,7 +167,7 @@ def _front_page_candidates(page: Fetched) -> list[str]:
         links = []
     dated = []
     for href in links:
-        link = canonical_url(urljoin(page.url, href.strip()))
+        link = canonical_url(href.strip(), page.url)
         day = next((f.date_in_url(link) for f in FAMILIES if f.date_in_url(link)), None)
         if day is not None:
             dated.append((day, link))
@@ -228,11 +221,16 @@ def _written_redirect(text: str, url: str) -> str | None:
     """
     if len(text) > 4096:  # a real page, not a redirect stub
         return None
-    match = _META_REFRESH.search(text) or _SCRIPT_LOCATION.search(text)
+    try:
+        refreshed = refresh_targets(parse_html(text, url), url)
+    except UnparsableError:
+        refreshed = []
+    if refreshed:
+        return refreshed[0]
+    match = _SCRIPT_LOCATION.search(text)
     if match is None:
         return None
-    target = next(group for group in match.groups() if group)
-    return canonical_url(urljoin(url, target))
+    return canonical_url(next(group for group in match.groups() if group), url)
 
 
 def _best_family(chain: Sequence[Fetched]) -> tuple[Family, dt.date, Layout, IssueIndex] | None:
@@ -362,7 +360,6 @@ def _probe_page(result: ProbeResult, page: Fetched) -> None:
     except (UnparsableError, ValueError) as exc:
         result.unconfirmed.append(f"title list of the first page: {exc}")
         return
-    result.articles_on_page = len(content.articles)
     result.skins.extend(_skins(family.skins, page.text, page.url, ("title_lists", "pdfs")))
     if content.articles:
         result.article_url = content.articles[0].url
@@ -402,7 +399,6 @@ def _probe_calendar(result: ProbeResult, fetch: Fetch) -> None:
     assert calendar is not None
     root_url = result.layout.base_url + result.layout.root
     url = calendar.url(root_url, result.date.year, result.date.month)
-    result.calendar_url = url
     page = fetch(url)
     if page.status != 200:
         result.unconfirmed.append(f"calendar {url} answers {page.status}")
@@ -412,7 +408,6 @@ def _probe_calendar(result: ProbeResult, fetch: Fetch) -> None:
     except ValueError as exc:
         result.unconfirmed.append(f"calendar {url}: {exc}")
         return
-    result.calendar_dates = len(dates)
     result.calendar_lists_date = result.date in dates
     if result.calendar_lists_date:
         result.confirmed.append(
@@ -486,14 +481,12 @@ def registry_entry(result: ProbeResult, slug: str, name: str | None, today: dt.d
 
 
 def _toml(text: str) -> str:
-    """A TOML basic string.
+    """A TOML basic string: JSON's string escapes are TOML's.
 
-    >>> _toml('a "b" \\\\ c')
-    '"a \\\\"b\\\\" \\\\\\\\ c"'
+    >>> print(_toml('某报 "甲"'))
+    "某报 \\"甲\\""
     """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(c if c >= " " or c == "\t" else f"\\u{ord(c):04x}" for c in escaped)
-    return f'"{escaped}"'
+    return json.dumps(text, ensure_ascii=False)
 
 
 def suggested_slug(url: str) -> str:

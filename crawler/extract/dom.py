@@ -7,12 +7,14 @@ can still be told apart from a real 3 or 4.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]  # parsel's parser, no stubs
 from parsel import Selector
 
 from crawler.cleaning import normalize_whitespace
+from crawler.urls import canonical_url
 
 #: Elements that start a new line of text.
 BLOCK_TAGS = frozenset(
@@ -206,3 +208,26 @@ def picture_caption(
                 if text:
                     return text
     return None
+
+
+_REFRESH = re.compile(r"^\s*0*(?:\.0*)?\s*[;,]\s*url\s*=\s*['\"]?([^'\"\s;]+)", re.IGNORECASE)
+
+
+def refresh_targets(selector: Selector, url: str) -> list[str]:
+    """Where a page's 0-second ``<meta http-equiv=refresh>`` tags send the reader, absolute
+    and canonical, in document order (Scrapy's refresh middleware is off in the crawl).
+
+    >>> stub = parse_html("<META HTTP-EQUIV='REFRESH' CONTENT='0; URL=Page01NU.htm'>")
+    >>> refresh_targets(stub, "http://e.cn/c/20250331/IssueIndex.htm")
+    ['http://e.cn/c/20250331/Page01NU.htm']
+    >>> refresh_targets(parse_html("<meta http-equiv=refresh content='5; url=x.htm'>"), "http://e.cn/")
+    []
+    """
+    found = []
+    for content in selector.xpath(
+        "//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content"
+    ).getall():
+        match = _REFRESH.match(content)
+        if match:
+            found.append(canonical_url(match.group(1), url))
+    return found

@@ -34,7 +34,14 @@ from crawler.cleaning import (
     take_jump_notes,
 )
 from crawler.extract import ExtractionError
-from crawler.extract.dom import holds_chars, picture_caption, raw_lines, text_lines, visible_text
+from crawler.extract.dom import (
+    holds_chars,
+    picture_caption,
+    raw_lines,
+    refresh_targets,
+    text_lines,
+    visible_text,
+)
 from crawler.extract.family import Family, Skins
 from crawler.items import (
     Article,
@@ -63,7 +70,6 @@ _CONTINUATION = re.compile(r"(?:参见|下转|转)\s*第\s*(?P<number>[A-Za-z]?\
 # The title list repeats every article's 参见 row; only the article's own rows count.
 _NOT_IN_TITLE_LIST = "not(ancestor::*[@id='TitleList'])"
 
-_REFRESH = re.compile(r"^\s*0*(?:\.0*)?\s*[;,]\s*url\s*=\s*['\"]?([^'\"\s;]+)", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^[A-Za-z]?\d{1,3}$")
 # Links of a page list that are not a page's number or name.
 _PAGE_NAV = ("上一版", "下一版", "本版上一期", "本版下一期", "版面导航")
@@ -293,13 +299,7 @@ def issue_refresh(selector: Selector, url: str) -> str | None:
     True
     """
     day = issue_date_from_url(url)
-    for content in selector.xpath(
-        "//meta[translate(@http-equiv, 'REFSH', 'refsh')='refresh']/@content"
-    ).getall():
-        match = _REFRESH.match(content)
-        if not match:
-            continue
-        target = canonical_url(match.group(1), url)
+    for target in refresh_targets(selector, url):
         if day is not None and issue_date_from_url(target) == day and _PAGE_HREF.search(target):
             return target
     return None
